@@ -1,0 +1,68 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Upcoming features the anchors turn on; Swift 6 language mode (strict concurrency) comes with tools 6.x.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "dhis2-sync",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "JSONStream", targets: ["JSONStream"]),
+        .library(name: "Postgres", targets: ["Postgres"]),
+        .library(name: "Curl", targets: ["Curl"]),
+        .executable(name: "jsonstream-bench", targets: ["jsonstream-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+    ],
+    targets: [
+        // C libraries: module maps plus static inline shims only.
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+
+        // Pure: push tokenizer, DataValue decoder, import-payload writer. No I/O, no Foundation in the hot path.
+        .target(name: "JSONStream", swiftSettings: swiftSettings),
+
+        // libpq: connections on their own threads, parameterised queries, streaming, COPY, advisory locks.
+        .target(
+            name: "Postgres",
+            dependencies: ["CLibPQ", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+
+        // libcurl: multi interface on a dedicated thread, streaming with pause/unpause backpressure.
+        .target(
+            name: "Curl",
+            dependencies: [
+                "CCurl",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        .executableTarget(name: "jsonstream-bench", dependencies: ["JSONStream"], swiftSettings: swiftSettings),
+
+        .testTarget(name: "JSONStreamTests", dependencies: ["JSONStream"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "PostgresTests",
+            dependencies: ["Postgres", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CurlTests",
+            dependencies: [
+                "Curl",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,1 @@
+print("jsonstream-bench: not yet")
