@@ -14,9 +14,13 @@ let package = Package(
         .library(name: "JSONStream", targets: ["JSONStream"]),
         .library(name: "Postgres", targets: ["Postgres"]),
         .library(name: "Curl", targets: ["Curl"]),
+        .library(name: "DHIS2Periods", targets: ["DHIS2Periods"]),
+        .library(name: "DHIS2Simulator", targets: ["DHIS2Simulator"]),
+        .executable(name: "dhis2-sim", targets: ["dhis2-sim"]),
         .executable(name: "jsonstream-bench", targets: ["jsonstream-bench"]),
     ],
     dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
@@ -48,12 +52,51 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Pure: DHIS2 period identifiers, calendar arithmetic and period windows.
+        .target(name: "DHIS2Periods", swiftSettings: swiftSettings),
+
+        // A simulated DHIS2 on Hummingbird, faithful to the wire format; tests start it in-process.
+        .target(
+            name: "DHIS2Simulator",
+            dependencies: [
+                "JSONStream",
+                "DHIS2Periods",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        .executableTarget(
+            name: "dhis2-sim",
+            dependencies: [
+                "DHIS2Simulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(name: "jsonstream-bench", dependencies: ["JSONStream"], swiftSettings: swiftSettings),
 
         .testTarget(name: "JSONStreamTests", dependencies: ["JSONStream"], swiftSettings: swiftSettings),
         .testTarget(
             name: "PostgresTests",
             dependencies: ["Postgres", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "DHIS2PeriodsTests", dependencies: ["DHIS2Periods"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "DHIS2SimulatorTests",
+            dependencies: [
+                "DHIS2Simulator",
+                "DHIS2Periods",
+                "JSONStream",
+                "Curl",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,0 +1,1 @@
+print("dhis2-sim: not yet")
