@@ -121,8 +121,9 @@ struct PostgresConnectionTests {
         #expect(count == 1_000_000)
         #expect(sum == 500_000_500_000)
         #expect(lastText == "9c9d0b28d5dd6a5b0fa0cf4a1de4f6d5" || lastText.count == 32)
-        // The whole result as PGresult rows would be ~180 MB; streaming keeps one batch.
-        #expect(growth < 40 << 20, "RSS grew by \(growth >> 20) MiB while streaming")
+        // Buffered (PQexec) this result costs ~180 MB; streaming keeps one batch. The bound leaves room
+        // for suites running in parallel in this process, whose allocations show in the same RSS.
+        #expect(growth < 64 << 20, "RSS grew by \(growth >> 20) MiB while streaming")
     }
 
     @Test func streamFailingMidwayThrowsAfterPartialRows() async throws {
