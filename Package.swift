@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "Postgres", targets: ["Postgres"]),
         .library(name: "Curl", targets: ["Curl"]),
         .library(name: "DHIS2Periods", targets: ["DHIS2Periods"]),
+        .library(name: "DHIS2", targets: ["DHIS2"]),
         .library(name: "DHIS2Simulator", targets: ["DHIS2Simulator"]),
         .executable(name: "dhis2-sim", targets: ["dhis2-sim"]),
         .executable(name: "jsonstream-bench", targets: ["jsonstream-bench"]),
@@ -55,6 +56,13 @@ let package = Package(
         // Pure: DHIS2 period identifiers, calendar arithmetic and period windows.
         .target(name: "DHIS2Periods", swiftSettings: swiftSettings),
 
+        // The shared, typed DHIS2 client: envelopes, errors, metadata, data values, tasks, maintenance.
+        .target(
+            name: "DHIS2",
+            dependencies: ["Curl", "JSONStream", "DHIS2Periods", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+
         // A simulated DHIS2 on Hummingbird, faithful to the wire format; tests start it in-process.
         .target(
             name: "DHIS2Simulator",
@@ -87,6 +95,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "DHIS2PeriodsTests", dependencies: ["DHIS2Periods"], swiftSettings: swiftSettings),
+        .testTarget(name: "DHIS2Tests", dependencies: ["DHIS2"], swiftSettings: swiftSettings),
         .testTarget(
             name: "DHIS2SimulatorTests",
             dependencies: [
