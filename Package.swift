@@ -63,6 +63,26 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // The sync engine: store (schema.sql, embedded), planner, runner, ledger, scheduler.
+        .target(
+            name: "Sync",
+            dependencies: [
+                "Postgres", "DHIS2", "DHIS2Periods", "JSONStream", "Curl",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            // schema.sql is a link to the top-level file: one source of truth, compiled into the binary.
+            resources: [.embedInCode("schema.sql")],
+            swiftSettings: swiftSettings
+        ),
+
+        // Shared by the test targets: the throwaway PostgreSQL the tests run against.
+        .target(
+            name: "TestSupport",
+            dependencies: ["Postgres", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/TestSupport",
+            swiftSettings: swiftSettings
+        ),
+
         // A simulated DHIS2 on Hummingbird, faithful to the wire format; tests start it in-process.
         .target(
             name: "DHIS2Simulator",
@@ -91,11 +111,16 @@ let package = Package(
         .testTarget(name: "JSONStreamTests", dependencies: ["JSONStream"], swiftSettings: swiftSettings),
         .testTarget(
             name: "PostgresTests",
-            dependencies: ["Postgres", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Postgres", "TestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "DHIS2PeriodsTests", dependencies: ["DHIS2Periods"], swiftSettings: swiftSettings),
         .testTarget(name: "DHIS2Tests", dependencies: ["DHIS2"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SyncTests",
+            dependencies: ["Sync", "Postgres", "TestSupport", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "DHIS2SimulatorTests",
             dependencies: [
