@@ -17,6 +17,9 @@ public actor PostgresConnection {
     private let executor: ThreadExecutor
     public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
 
+    /// True when called from the connection's own thread, where all libpq calls run.
+    public nonisolated var isOnConnectionThread: Bool { executor.isCurrentThread }
+
     public nonisolated let configuration: PostgresConfiguration
     let logger: Logger
     private let notices: NoticeSink

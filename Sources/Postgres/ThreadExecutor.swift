@@ -12,6 +12,7 @@ final class ThreadExecutor: SerialExecutor, @unchecked Sendable {
     private var jobs: [UnownedJob] = []
     private var head = 0
     private var stopping = false
+    private var thread: pthread_t?
 
     init(name: String) {
         let thread = Thread { [self] in
@@ -42,7 +43,18 @@ final class ThreadExecutor: SerialExecutor, @unchecked Sendable {
         condition.unlock()
     }
 
+    /// True when called on the executor's own thread; the reliable check (thread names are best effort).
+    var isCurrentThread: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        guard let thread else { return false }
+        return pthread_equal(thread, pthread_self()) != 0
+    }
+
     private func runLoop() {
+        condition.lock()
+        thread = pthread_self()
+        condition.unlock()
         while let job = nextJob() {
             job.runSynchronously(on: asUnownedSerialExecutor())
         }

@@ -90,19 +90,23 @@ struct StreamingTests {
     @Test("cancelling while waiting for the head aborts promptly; the server sees the close")
     func cancelBeforeHead() async throws {
         let closed = SharedCounter()
+        let headRead = SharedCounter()
         // Reads the request, never answers, and notes when the client hangs up.
         let server = try RawTCPServer { connection in
             connection.readRequestHead()
+            headRead.add(1)
             connection.waitForClose()
             closed.add(1)
         }
         defer { server.stop() }
         try await withTestClient { client in
-            let started = ContinuousClock.now
             let request = Task {
                 try await client.execute(HTTPClientRequest(url: "http://127.0.0.1:\(server.port)/"))
             }
-            try await Task.sleep(for: .milliseconds(200))
+            // Cancel only once the request is on the wire: a fixed sleep raced a loaded machine,
+            // where the cancel could land before the connection existed.
+            #expect(await headRead.wait(for: .seconds(10)) { $0 == 1 })
+            let started = ContinuousClock.now
             request.cancel()
             let result = await request.result
             if case .failure(let error as HTTPClientError) = result {

@@ -187,8 +187,10 @@ struct PostgresConnectionTests {
 
     @Test func libpqRunsOnTheConnectionsOwnThread() async throws {
         let db = try await TestDatabase.connect()
-        let name = try await db.transaction { _ in Thread.current.name ?? "" }
-        #expect(name == "postgres")
+        #expect(try await db.transaction { conn in conn.isOnConnectionThread })
+        #expect(!db.isOnConnectionThread, "the test's own task runs on the cooperative pool")
+        let other = try await TestDatabase.connect()
+        #expect(try await other.transaction { _ in db.isOnConnectionThread } == false, "one thread per connection")
     }
 
     @Test func advisoryLocksExcludeAnotherConnection() async throws {

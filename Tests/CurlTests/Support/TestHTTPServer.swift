@@ -1,6 +1,7 @@
 import Hummingbird
 import Logging
 import NIOCore
+import ServiceLifecycle
 
 /// Runs a Hummingbird application on an ephemeral port of 127.0.0.1 for the duration of `body`.
 enum TestHTTPServer {
@@ -21,23 +22,40 @@ enum TestHTTPServer {
             },
             logger: logger
         )
+        // Stopped gracefully, never by cancellation: cancelling a server while accepted connections
+        // are still queued traps inside NIO (swift-server/swift-http-server#137).
+        let services = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: app)],
+                gracefulShutdownSignals: [],
+                cancellationSignals: [],
+                logger: logger
+            )
+        )
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
-                try await app.run()
+                try await services.run()
             }
             var iterator = ports.makeAsyncIterator()
             guard let port = await iterator.next(), port > 0 else {
                 group.cancelAll()
                 throw ServerDidNotStart()
             }
+            let outcome: Swift.Result<Result, any Error>
             do {
-                let result = try await body(port)
-                group.cancelAll()
-                return result
+                outcome = .success(try await body(port))
             } catch {
-                group.cancelAll()
-                throw error
+                outcome = .failure(error)
             }
+            await services.triggerGracefulShutdown()
+            // A connection the test left busy must not hold the shutdown forever.
+            group.addTask {
+                try await Task.sleep(for: .seconds(5))
+                throw ServerDidNotStart()
+            }
+            _ = try? await group.next()
+            group.cancelAll()
+            return try outcome.get()
         }
     }
 

@@ -1,0 +1,139 @@
+import Curl
+import Foundation
+import JSONStream
+
+/// What an export delivered.
+public struct DataValueExport: Sendable, Hashable {
+    /// Header fields (single-data-set exports have them), final once the body ended.
+    public var header: DataValueSetHeader
+    public var valueCount: Int
+    public var byteCount: Int
+}
+
+/// Options of `POST /api/dataValueSets` (`dhis2-api.md` §2.2).
+public struct DataValueImportOptions: Sendable, Hashable {
+    /// `CREATE_AND_UPDATE` (default), `CREATE`, `UPDATE` or `DELETE`.
+    public var importStrategy = "CREATE_AND_UPDATE"
+    public var dryRun = false
+    /// Input id scheme for every id in the payload (`UID`, `CODE`).
+    public var idScheme: String?
+    /// Skips writing audit rows: a sync is not a user edit.
+    public var skipAudit = false
+    /// Runs the import as a job and waits for it through the task API.
+    public var async = false
+    /// How often to poll a running import job.
+    public var pollInterval: Duration = .seconds(1)
+    /// Give up waiting for an import job after this long.
+    public var jobTimeout: Duration = .seconds(3600)
+
+    public init() {}
+
+    var queryItems: [HTTPClientRequest.QueryItem] {
+        var items: [HTTPClientRequest.QueryItem] = [.init("importStrategy", importStrategy)]
+        if dryRun { items.append(.init("dryRun", "true")) }
+        if let idScheme { items.append(.init("idScheme", idScheme)) }
+        if skipAudit { items.append(.init("skipAudit", "true")) }
+        if async { items.append(.init("async", "true")) }
+        return items
+    }
+}
+
+extension DHIS2Client {
+    /// Streams `GET /api/dataValueSets` through the tokenizer and hands out values in batches.
+    ///
+    /// Memory stays flat: bytes are decoded as they arrive, and while `consume` is busy the HTTP
+    /// transfer pauses. A body that ends before its JSON does — DHIS2 answers 200 and cuts the
+    /// stream when an export fails midway — throws ``DHIS2Error/Code/truncated``, never a short success.
+    ///
+    /// - Parameter consume: called with the values decoded from each network chunk (tens of values).
+    @discardableResult
+    public func exportDataValues(
+        _ query: DataValueQuery,
+        _ consume: ([DataValue]) async throws -> Void
+    ) async throws -> DataValueExport {
+        let endpoint = "GET /api/dataValueSets"
+        if let problem = query.validate() {
+            throw DHIS2Error(code: .badRequest, detail: problem, endpoint: endpoint)
+        }
+        var request = HTTPClientRequest(
+            method: .get,
+            url: instance.apiURL("dataValueSets.json"),
+            query: query.queryItems
+        )
+        try authorize(&request)
+        request.headers.replaceOrAdd(name: "Accept", value: "application/json")
+        let response: HTTPStreamingResponse
+        do {
+            response = try await http.execute(request)
+        } catch {
+            throw DHIS2Error(code: .transport, detail: "\(error)", endpoint: endpoint, underlying: error)
+        }
+        guard (200..<300).contains(response.status) else {
+            let body = (try? await response.body.collect(upTo: 1 << 20)) ?? []
+            throw HTTPFailure.error(status: response.status, body: body, endpoint: endpoint)
+        }
+        var decoder = DataValueSetDecoder()
+        var byteCount = 0
+        var batch: [DataValue] = []
+        do {
+            for try await chunk in response.body {
+                byteCount += chunk.count
+                try decoder.feed(chunk) { batch.append($0) }
+                if !batch.isEmpty {
+                    try await consume(batch)
+                    batch.removeAll(keepingCapacity: true)
+                }
+            }
+        } catch let error as JSONStreamError {
+            throw DHIS2Error(
+                code: .unexpectedResponse,
+                detail: "the export is not valid JSON: \(error)",
+                endpoint: endpoint
+            )
+        } catch let error as HTTPClientError {
+            throw DHIS2Error(
+                code: .transport,
+                detail: "the export broke off after \(byteCount) bytes: \(error)",
+                httpStatus: response.status,
+                endpoint: endpoint,
+                underlying: error
+            )
+        }
+        let header: DataValueSetHeader
+        do {
+            header = try decoder.finish()
+        } catch let error as JSONStreamError where error.code == .unexpectedEndOfInput {
+            throw DHIS2Error(
+                code: .truncated,
+                detail: "the export ended after \(byteCount) bytes and \(decoder.valueCount) values, inside its JSON: "
+                    + "the server failed midway; nothing of it may be trusted as complete",
+                httpStatus: response.status,
+                endpoint: endpoint
+            )
+        }
+        return DataValueExport(header: header, valueCount: decoder.valueCount, byteCount: byteCount)
+    }
+
+    /// `POST /api/dataValueSets` with one batch; returns the import summary whatever the version.
+    ///
+    /// A 409 carrying a summary is a result (WARNING: the rest was committed; ERROR: nothing was).
+    /// With `options.async` the job is followed through `/api/system/tasks` to its summary.
+    public func importDataValues(
+        _ values: [DataValue],
+        header: DataValueSetHeader = DataValueSetHeader(),
+        options: DataValueImportOptions = DataValueImportOptions(),
+        omitting: Set<DataValue.Field> = []
+    ) async throws(DHIS2Error) -> ImportSummary {
+        var writer = DataValueSetWriter(header: header, omitting: omitting)
+        for value in values { writer.append(value) }
+        writer.finish()
+        let body = writer.takeAll()
+        let endpoint = "POST /api/dataValueSets"
+        let response = try await send(.post, "dataValueSets", query: options.queryItems, body: body, accepting: [409])
+        guard options.async else {
+            return try ImportResponse.dataValueSet(status: response.status, body: response.body, endpoint: endpoint)
+        }
+        let job = try JobReference.decode(response.body, endpoint: endpoint)
+        return try await waitForImportJob(job, options: options)
+    }
+}

@@ -1,0 +1,265 @@
+import DHIS2Periods
+import Hummingbird
+import JSONStream
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A simulated DHIS2 server running in-process on Hummingbird.
+///
+/// ```swift
+/// var configuration = SimulatorConfiguration()
+/// configuration.seed = 42
+/// let simulator = try await DHIS2Simulator.start(configuration, logger: logger)
+/// // … talk to simulator.baseURL …
+/// await simulator.stop()
+/// ```
+public final class DHIS2Simulator: Sendable {
+    public struct StartError: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    let core: SimulatorCore
+    private let server: Task<Void, any Error>
+    private let group: ServiceGroup
+    /// The bound port (the ephemeral one when the configuration asked for 0).
+    public let port: Int
+    public let host: String
+
+    private init(core: SimulatorCore, server: Task<Void, any Error>, group: ServiceGroup, host: String, port: Int) {
+        self.group = group
+        self.core = core
+        self.server = server
+        self.host = host
+        self.port = port
+    }
+
+    /// `http://host:port`, without a trailing slash.
+    public var baseURL: String { "http://\(host):\(port)" }
+
+    public var configuration: SimulatorConfiguration { core.configuration }
+
+    /// The metadata the simulator serves.
+    public var metadata: SimulatorMetadata { core.store.metadata }
+
+    /// Builds the metadata and value space, binds the port and returns once the server accepts connections.
+    public static func start(_ configuration: SimulatorConfiguration, logger: Logger) async throws -> DHIS2Simulator {
+        let core = try makeCore(configuration, logger: logger)
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let app = Application(
+            responder: SimulatorResponder(core: core),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+            onServerRunning: { channel in
+                continuation.yield(channel.localAddress?.port ?? 0)
+                continuation.finish()
+            },
+            logger: logger
+        )
+        // Run under a ServiceGroup so that stop() can shut down gracefully: cancelling the server
+        // while accepted connections are still queued traps inside NIO ("Deinited NIOAsyncWriter
+        // without calling finish()", swift-server/swift-http-server#137).
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: app)],
+                gracefulShutdownSignals: [],
+                cancellationSignals: [],
+                logger: logger
+            )
+        )
+        let server = Task {
+            defer { continuation.finish() }
+            try await group.run()
+        }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next(), port > 0 else {
+            server.cancel()
+            let failure = await server.result
+            if case .failure(let error) = failure {
+                throw StartError(
+                    description: "could not listen on \(configuration.host):\(configuration.port): \(error)"
+                )
+            }
+            throw StartError(description: "could not listen on \(configuration.host):\(configuration.port)")
+        }
+        logger.info(
+            "simulator started",
+            metadata: [
+                "port": "\(port)", "version": "\(configuration.version)", "seed": "\(configuration.seed)",
+                "values": "\(core.store.space.count)",
+            ]
+        )
+        return DHIS2Simulator(core: core, server: server, group: group, host: configuration.host, port: port)
+    }
+
+    static func makeCore(_ configuration: SimulatorConfiguration, logger: Logger) throws -> SimulatorCore {
+        let metadata: SimulatorMetadata
+        if let path = configuration.metadataFile {
+            let bytes = try readFile(path)
+            let document: JSONValue
+            do {
+                document = try JSONValue.parse(bytes)
+            } catch {
+                throw StartError(description: "\(path) is not valid JSON: \(error)")
+            }
+            metadata = try MetadataLoader(seed: configuration.seed, size: configuration.hierarchy).load(document)
+        } else {
+            metadata = MetadataGenerator(seed: configuration.seed, size: configuration.hierarchy).generate()
+        }
+        let referenceDay: Int
+        if let text = configuration.referenceDate {
+            guard let date = CalendarDate(iso: text) else {
+                throw StartError(description: "reference date '\(text)' is not yyyy-MM-dd")
+            }
+            referenceDay = date.daysSinceEpoch
+        } else {
+            referenceDay = Timestamp.now().daysSinceEpoch
+        }
+        return SimulatorCore(
+            configuration: configuration,
+            metadata: metadata,
+            referenceDay: referenceDay,
+            logger: logger
+        )
+    }
+
+    /// Stops accepting connections and waits for the server to wind down.
+    public func stop() async {
+        await group.triggerGracefulShutdown()
+        // A client that keeps a connection busy must not hold the stop forever.
+        let server = self.server
+        let deadline = Task {
+            try await Task.sleep(for: .seconds(5))
+            server.cancel()
+        }
+        _ = await server.result
+        deadline.cancel()
+    }
+
+    // MARK: - Fault injection
+
+    /// Adds a fault (see ``Fault``); faults apply in the order added.
+    public func inject(_ fault: Fault) {
+        core.faults.add(fault)
+    }
+
+    public func clearFaults() {
+        core.faults.clear()
+    }
+
+    /// The faults not yet used up.
+    public var activeFaults: [Fault] { core.faults.active }
+
+    // MARK: - Inspection
+
+    /// Every request served so far.
+    public var requestLog: [RequestLogEntry] { core.log.all }
+
+    public func clearRequestLog() {
+        core.log.clear()
+    }
+
+    /// Number of pristine (generated) values, soft-deleted ones included.
+    public var generatedValueCount: Int { core.store.space.count }
+
+    /// The rows written or deleted through imports, soft-deleted ones included, in export layout (UIDs).
+    public func writtenValues() -> [DataValue] {
+        let state = core.store.snapshot()
+        return state.overlay.map { render($0.key, $0.value.stored, state: state) }
+    }
+
+    /// The current row for a key given by UIDs (nil when none exists); soft-deleted rows have `deleted == true`.
+    public func storedValue(
+        dataElement: String,
+        period: String,
+        orgUnit: String,
+        categoryOptionCombo: String? = nil,
+        attributeOptionCombo: String? = nil
+    ) -> DataValue? {
+        let metadata = core.store.metadata
+        guard let element = metadata.dataElement(dataElement, .uid), let unit = metadata.orgUnit(orgUnit, .uid),
+            let parsed = Period.parse(period, on: core.version)
+        else { return nil }
+        let combo = categoryOptionCombo.map { metadata.optionCombo($0, .uid) } ?? metadata.defaultOptionCombo
+        let attribute = attributeOptionCombo.map { metadata.optionCombo($0, .uid) } ?? metadata.defaultOptionCombo
+        guard let combo, let attribute else { return nil }
+        let state = core.store.snapshot()
+        guard let periodIndex = state.periods.lookup(parsed.id) else { return nil }
+        let key = ValueKey(
+            dataElement: Int32(element),
+            period: periodIndex,
+            orgUnit: Int32(unit),
+            optionCombo: Int32(combo),
+            attributeOptionCombo: Int32(attribute)
+        )
+        return core.store.row(at: key, in: state).map { render(key, $0, state: state) }
+    }
+
+    /// All current rows (generated and written, soft-deleted included), one at a time, without materialising
+    /// them; returns the number visited.
+    @discardableResult
+    public func forEachValue(_ body: (DataValue) throws -> Void) rethrows -> Int {
+        let state = core.store.snapshot()
+        let space = core.store.space
+        var visited = 0
+        for index in 0..<space.count {
+            let key = space.key(ofValue: index)
+            let slotIndex = Int(key % UInt64(space.slots.count))
+            let position = Int(key / UInt64(space.slots.count))
+            guard space.isAssigned(slot: slotIndex, unitPosition: position) else { continue }
+            let slot = space.slots[slotIndex]
+            let valueKey = ValueKey(
+                dataElement: slot.dataElement,
+                period: slot.period,
+                orgUnit: space.units[position],
+                optionCombo: slot.optionCombo,
+                attributeOptionCombo: slot.attributeOptionCombo
+            )
+            let row = state.overlay[valueKey]?.stored ?? core.store.pristineContent(key, periods: state.periods)
+            try body(render(valueKey, row, state: state))
+            visited += 1
+        }
+        for (key, entry) in state.overlay where !entry.shadowsPristine {
+            try body(render(key, entry.stored, state: state))
+            visited += 1
+        }
+        return visited
+    }
+
+    private func render(_ key: ValueKey, _ row: StoredValue, state: DataStore.State) -> DataValue {
+        let metadata = core.store.metadata
+        let modern = core.version.usesDataEntryRewrite
+        return DataValue(
+            dataElement: metadata.dataElements[Int(key.dataElement)].identity.id,
+            period: state.periods[key.period].id,
+            orgUnit: metadata.organisationUnits[Int(key.orgUnit)].identity.id,
+            categoryOptionCombo: metadata.categoryOptionCombos[Int(key.optionCombo)].identity.id,
+            attributeOptionCombo: metadata.categoryOptionCombos[Int(key.attributeOptionCombo)].identity.id,
+            value: row.value,
+            storedBy: row.storedBy,
+            created: modern ? row.created.isoNoZone : row.created.isoGMT,
+            lastUpdated: modern ? row.lastUpdated.isoNoZone : row.lastUpdated.isoGMT,
+            comment: row.comment,
+            followup: row.followup,
+            deleted: row.deleted ? true : nil
+        )
+    }
+
+    private static func readFile(_ path: String) throws -> [UInt8] {
+        guard let file = fopen(path, "rb") else { throw StartError(description: "cannot open \(path)") }
+        defer { fclose(file) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let count = fread(&buffer, 1, buffer.count, file)
+            if count <= 0 { break }
+            bytes.append(contentsOf: buffer[0..<count])
+        }
+        return bytes
+    }
+}

@@ -1,0 +1,38 @@
+import Logging
+
+/// The state shared by all requests of one simulator.
+final class SimulatorCore: Sendable {
+    let configuration: SimulatorConfiguration
+    let store: DataStore
+    let tasks: TaskRegistry
+    let faults = FaultInjector()
+    let log = RequestLog()
+    let authenticator: Authenticator
+    let logger: Logger
+    let startedAt = Timestamp.now()
+    let systemID: String
+    let userID: String
+
+    init(configuration: SimulatorConfiguration, metadata: SimulatorMetadata, referenceDay: Int, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+        store = DataStore(
+            metadata: metadata,
+            seed: configuration.seed,
+            valueCount: configuration.empty ? 0 : configuration.valueCount,
+            referenceDay: referenceDay,
+            years: configuration.yearsOfData
+        )
+        tasks = TaskRegistry(seed: configuration.seed)
+        authenticator = Authenticator(
+            username: configuration.username,
+            password: configuration.password,
+            apiToken: configuration.apiToken
+        )
+        var generator = SplitMix64.stream(seed: configuration.seed, label: "system")
+        systemID = UID.generate(using: &generator)
+        userID = UID.generate(using: &generator)
+    }
+
+    var version: ServerVersion { configuration.version }
+}

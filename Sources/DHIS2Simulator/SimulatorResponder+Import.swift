@@ -1,0 +1,209 @@
+import HTTPTypes
+import Hummingbird
+import JSONStream
+import NIOCore
+
+extension SimulatorResponder {
+    /// `POST /api/dataValueSets` (reference §2): synchronous imports stream the body through the decoder in
+    /// batches; `async=true` stores the body and runs the import as a `DATAVALUE_IMPORT` job.
+    func importValues(_ request: Request, _ call: Call) async -> Outcome {
+        let contentType = request.headers[.contentType]?.lowercased() ?? ""
+        guard contentType.contains("json") else {
+            return message(
+                WebMessage(
+                    415,
+                    message:
+                        "Content type '\(contentType.isEmpty ? "application/octet-stream" : contentType)' not supported"
+                )
+            )
+        }
+        let options: ImportOptions
+        switch ImportOptions.parse(call.query) {
+        case .success(let parsed): options = parsed
+        case .failure(let webMessage): return message(webMessage)
+        }
+        if options.async {
+            var bytes: [UInt8] = []
+            do {
+                for try await buffer in request.body { bytes.append(contentsOf: buffer.readableBytesView) }
+            } catch {
+                return message(WebMessage(400, message: "Could not read the request body"))
+            }
+            return startImportJob(bytes, options: options, call: call)
+        }
+        let (summary, bytesIn) = await runImport(request.body, options: options, username: call.username)
+        var outcome = importResponse(summary, options: options, call: call)
+        outcome.bytesIn = bytesIn
+        return outcome
+    }
+
+    /// Decodes and imports a body; decoding problems become `The import process failed: …`.
+    func runImport<Body: AsyncSequence>(
+        _ body: Body,
+        options: ImportOptions,
+        username: String
+    ) async
+        -> (ImportSummary, Int) where Body.Element == ByteBuffer
+    {
+        var processor = ImportProcessor(
+            store: core.store,
+            options: options,
+            version: core.version,
+            username: username,
+            now: .now()
+        )
+        var decoder = DataValueSetDecoder()
+        var batch: [DataValue] = []
+        batch.reserveCapacity(4096)
+        // 2.43 decides data set detection on the whole payload, so it is buffered there.
+        let buffersAll = core.version.usesDataEntryRewrite
+        var bytesIn = 0
+        var first = true
+        do {
+            for try await buffer in body {
+                bytesIn += buffer.readableBytes
+                if first && buffer.readableBytes > 0 {
+                    first = false
+                    let magic = buffer.getBytes(at: buffer.readerIndex, length: min(2, buffer.readableBytes)) ?? []
+                    if magic == [0x1F, 0x8B] || magic == [0x50, 0x4B] {
+                        processor.summary.failure =
+                            "compressed (gzip/zip) request bodies are not supported by the simulator"
+                        return (processor.summary, bytesIn)
+                    }
+                }
+                try buffer.withUnsafeReadableBytes { bytes in try decoder.feed(bytes) { batch.append($0) } }
+                if !buffersAll && batch.count >= 4096 {
+                    processor.process(batch, header: decoder.header)
+                    batch.removeAll(keepingCapacity: true)
+                }
+            }
+            let header = try decoder.finish()
+            if buffersAll && !processor.checkDataSetDetection(batch, header: header) {
+                return (processor.summary, bytesIn)
+            }
+            if processor.checkHeader(header) {
+                processor.process(batch, header: header)
+                processor.finish(header: header)
+            }
+        } catch let error as JSONStreamError {
+            processor.summary.failure = error.message
+        } catch {
+            processor.summary.failure = "\(error)"
+        }
+        return (processor.summary, bytesIn)
+    }
+
+    /// The per-version envelope and status of reference §2.4.
+    func importResponse(_ summary: ImportSummary, options: ImportOptions, call: Call) -> Outcome {
+        let body = summary.json(options: options, version: core.version)
+        if let pathVersion = call.pathVersion, pathVersion < 38 { return json(body) }
+        switch summary.status {
+        case .success:
+            return message(WebMessage(200, status: "OK", message: "Import was successful.", response: body))
+        case .warning where core.version.usesDataEntryRewrite:
+            return message(
+                WebMessage(
+                    200,
+                    status: "WARNING",
+                    message: "Import completed with warnings, please check import summary.",
+                    response: body
+                )
+            )
+        case .warning:
+            return message(
+                WebMessage(
+                    409,
+                    status: "WARNING",
+                    message: "One more conflicts encountered, please check import summary.",
+                    response: body
+                )
+            )
+        case .error:
+            return message(
+                WebMessage(
+                    409,
+                    status: "ERROR",
+                    message: "An error occurred, please check import summary.",
+                    response: body
+                )
+            )
+        }
+    }
+
+    /// Starts a `DATAVALUE_IMPORT` job over a stored body and answers with the kick-off WebMessage (§2.7).
+    private func startImportJob(_ bytes: [UInt8], options: ImportOptions, call: Call) -> Outcome {
+        let type = "DATAVALUE_IMPORT"
+        let (outcome, id) = kickOff(type: type, legacyName: "dataValueImport", parameters: options.json, call: call)
+        let core = core
+        let responder = self
+        let username = call.username
+        Task {
+            let modern = core.version.ignoresPayloadTimestamps
+            try? await Task.sleep(for: core.configuration.jobDelay)
+            core.tasks.notify(type: type, id: id, modern ? "Data value set import" : "Process started")
+            core.tasks.notify(type: type, id: id, modern ? "Importing data..." : "Importing data values")
+            let chunks = [ByteBuffer(bytes: bytes)]
+            let (summary, _) = await responder.runImport(
+                AsyncChunks(chunks: chunks),
+                options: options,
+                username: username
+            )
+            try? await Task.sleep(for: core.configuration.jobDelay)
+            let summaryJSON = summary.json(options: options, version: core.version)
+            if let failure = summary.failure {
+                core.tasks.setSummary(id: id, summaryJSON)
+                core.tasks.notify(type: type, id: id, "Process failed: \(failure)", level: "ERROR", completed: true)
+            } else if modern {
+                // 2.41+ stores the summary only after the final notification: pollers must retry on empty.
+                core.tasks.notify(type: type, id: id, summary.completionMessage, completed: true)
+                try? await Task.sleep(for: core.configuration.jobDelay)
+                core.tasks.setSummary(id: id, summaryJSON)
+            } else {
+                core.tasks.setSummary(id: id, summaryJSON)
+                core.tasks.notify(type: type, id: id, "Import done", completed: true)
+            }
+        }
+        return outcome
+    }
+
+    /// Registers a job and builds its kick-off answer: no `responseType`, `Location` to the notifier.
+    func kickOff(type: String, legacyName: String, parameters: JSONValue?, call: Call) -> (Outcome, String) {
+        let id = core.tasks.newUID()
+        core.tasks.start(type: type, id: id)
+        let modern = core.version.ignoresPayloadTimestamps
+        let name = modern ? "\(type) (\(Timestamp.now().milliseconds % 1_000_000))" : legacyName
+        var response = JSONObjectBuilder()
+        response.add("name", name)
+        response.add("id", id)
+        response.add("created", Timestamp.now().isoNoZone)
+        response.add("jobType", type)
+        if modern {
+            response.add("jobStatus", "SCHEDULED")
+            if let parameters { response.add("jobParameters", parameters) }
+        }
+        response.add("relativeNotifierEndpoint", "/api/system/tasks/\(type)/\(id)")
+        var headers = HTTPFields()
+        headers[.location] = "\(call.baseURL)/api/system/tasks/\(type)/\(id)"
+        let outcome = message(
+            WebMessage(200, status: "OK", message: "Initiated \(name)", response: response.value),
+            headers: headers
+        )
+        return (outcome, id)
+    }
+}
+
+/// A finite async sequence of buffers (an async job's stored body).
+struct AsyncChunks: AsyncSequence, Sendable {
+    typealias Element = ByteBuffer
+    let chunks: [ByteBuffer]
+
+    struct AsyncIterator: AsyncIteratorProtocol {
+        var remaining: ArraySlice<ByteBuffer>
+
+        mutating func next() async -> ByteBuffer? {
+            remaining.popFirst()
+        }
+    }
+
+    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(remaining: chunks[...]) }
+}

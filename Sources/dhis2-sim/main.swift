@@ -1,1 +1,0 @@
-print("dhis2-sim: not yet")

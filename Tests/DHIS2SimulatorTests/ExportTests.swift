@@ -1,0 +1,225 @@
+import DHIS2Periods
+import Curl
+import DHIS2Simulator
+import JSONStream
+import Testing
+
+@Suite("GET /api/dataValueSets")
+struct ExportTests {
+    @Test func validationErrors() async throws {
+        try await SimulatorHarness.with { sim in
+            let set = sim.dataSet(code: "DS_RH_MONTHLY").identity.id
+            let root = sim.root.identity.id
+            let cases: [([(String, String)], String)] = [
+                ([("period", "202401"), ("orgUnit", root)], "E2001"),
+                ([("dataSet", "unknownSet1"), ("period", "202401"), ("orgUnit", root)], "E2001"),
+                ([("dataSet", set), ("orgUnit", root)], "E2002"),
+                (
+                    [
+                        ("dataSet", set), ("period", "202401"), ("startDate", "2024-01-01"), ("endDate", "2024-02-01"),
+                        ("orgUnit", root),
+                    ], "E2003"
+                ),
+                (
+                    [("dataSet", set), ("startDate", "2024-03-01"), ("endDate", "2024-02-01"), ("orgUnit", root)],
+                    "E2004"
+                ),
+                ([("dataSet", set), ("lastUpdatedDuration", "10x"), ("orgUnit", root)], "E2005"),
+                ([("dataSet", set), ("period", "202401")], "E2006"),
+                ([("dataSet", set), ("period", "202401"), ("orgUnit", "doesNotExis")], "E2006"),
+                ([("dataSet", set), ("period", "202401"), ("children", "true")], "E2008"),
+                ([("dataSet", set), ("period", "202401"), ("orgUnit", root), ("limit", "-1")], "E2009"),
+            ]
+            for (query, code) in cases {
+                let reply = try await sim.get("/api/dataValueSets", query)
+                #expect(reply.status == 409, "\(query)")
+                #expect(reply.json?["errorCode"]?.stringValue == code, "\(query)")
+                #expect(reply.json?["status"]?.stringValue == "ERROR")
+                #expect(reply.json?.keys.last == "errorCode")
+                #expect(reply.headers.first(name: "Cache-Control") == "no-cache, private")
+            }
+        }
+    }
+
+    /// Decodes an export with JSONStream (which also proves the body is complete JSON).
+    static func decode(_ reply: SimulatorHarness.Reply) throws -> (DataValueSetHeader, [DataValue]) {
+        try DataValueSetDecoder.decode(reply.body)
+    }
+
+    @Test func singleDataValueSetHeaderAndValueLayout() async throws {
+        try await SimulatorHarness.with { sim in
+            let set = sim.dataSet(code: "DS_MORB_MONTHLY").identity.id
+            let reply = try await sim.get(
+                "/api/dataValueSets",
+                [("dataSet", set), ("period", "202501"), ("orgUnit", sim.root.identity.id), ("children", "true")]
+            )
+            #expect(reply.status == 200)
+            #expect(reply.headers.first(name: "Content-Length") == nil)
+            let json = try #require(reply.json)
+            #expect(json.keys == ["dataSet", "completeDate", "period", "orgUnit", "dataValues"])
+            #expect(json["completeDate"] == .null)
+            let values = try #require(json["dataValues"]?.arrayValue)
+            #expect(!values.isEmpty)
+            for value in values {
+                #expect(
+                    value.keys == [
+                        "dataElement", "period", "orgUnit", "categoryOptionCombo", "attributeOptionCombo", "value",
+                        "storedBy", "created", "lastUpdated", "comment", "followup",
+                    ]
+                )
+                #expect(value["created"]?.stringValue?.hasSuffix("+0000") == true)
+                #expect(value["period"]?.stringValue == "202501")
+            }
+            #expect(values.contains { $0["comment"] == .null })
+            // Two org units: no header.
+            let plain = try await sim.get(
+                "/api/dataValueSets",
+                [
+                    ("dataSet", set), ("period", "202501"), ("orgUnit", sim.root.identity.id),
+                    ("orgUnit", sim.facility.identity.id),
+                ]
+            )
+            #expect(plain.json?.keys == ["dataValues"])
+        }
+    }
+
+    @Test func emptyResult() async throws {
+        try await SimulatorHarness.with(empty: true) { sim in
+            let reply = try await sim.get(
+                "/api/dataValueSets",
+                [
+                    ("dataElement", sim.dataElement(code: "DE_ANC1").identity.id), ("period", "202401"),
+                    ("orgUnit", sim.root.identity.id),
+                ]
+            )
+            #expect(reply.text == #"{"dataValues":[]}"#)
+        }
+    }
+
+    @Test func childrenFollowPathsAndCountsMatchTheStore() async throws {
+        try await SimulatorHarness.with(values: 20_000) { sim in
+            let set = sim.dataSet(code: "DS_RH_MONTHLY")
+            let elements = Set(set.elements.map { sim.metadata.dataElements[$0.dataElement].identity.id })
+            let district = sim.metadata.organisationUnits.first { $0.level == 3 }!
+            var expected = 0
+            var expectedDeleted = 0
+            sim.simulator.forEachValue { value in
+                guard elements.contains(value.dataElement ?? ""), value.period?.hasPrefix("2024") == true else {
+                    return
+                }
+                let unit = sim.metadata.organisationUnits.first { $0.identity.id == value.orgUnit }!
+                guard unit.path.hasPrefix(district.path) else { return }
+                if value.deleted == true { expectedDeleted += 1 } else { expected += 1 }
+            }
+            let query: [(String, String)] = [
+                ("dataSet", set.identity.id), ("startDate", "2024-01-01"), ("endDate", "2024-12-31"),
+                ("orgUnit", district.identity.id), ("children", "true"),
+            ]
+            let (_, values) = try Self.decode(try await sim.get("/api/dataValueSets", query))
+            #expect(values.count == expected)
+            #expect(expected > 0)
+            #expect(values.allSatisfy { $0.deleted == nil })
+            let (_, all) = try Self.decode(
+                try await sim.get("/api/dataValueSets", query + [("includeDeleted", "true")])
+            )
+            #expect(all.count == expected + expectedDeleted)
+            #expect(all.filter { $0.deleted == true }.count == expectedDeleted)
+            // Without children only the district itself, which carries no generated values.
+            let (_, own) = try Self.decode(try await sim.get("/api/dataValueSets", Array(query.dropLast())))
+            #expect(own.isEmpty)
+            let (_, limited) = try Self.decode(try await sim.get("/api/dataValueSets", query + [("limit", "7")]))
+            #expect(limited.count == 7)
+        }
+    }
+
+    @Test func periodContainment() async throws {
+        try await SimulatorHarness.with(values: 50_000) { sim in
+            let set = sim.dataSet(code: "DS_POP_YEARLY").identity.id
+            let base: [(String, String)] = [("dataSet", set), ("orgUnit", sim.root.identity.id), ("children", "true")]
+            let (_, half) = try Self.decode(
+                try await sim.get(
+                    "/api/dataValueSets",
+                    base + [("startDate", "2024-01-01"), ("endDate", "2024-06-30")]
+                )
+            )
+            #expect(half.isEmpty)
+            let (_, whole) = try Self.decode(
+                try await sim.get(
+                    "/api/dataValueSets",
+                    base + [("startDate", "2024-01-01"), ("endDate", "2024-12-31")]
+                )
+            )
+            #expect(!whole.isEmpty)
+            #expect(whole.allSatisfy { $0.period == "2024" })
+            let weekly = sim.dataSet(code: "DS_IDSR_WEEKLY").identity.id
+            let (_, weeks) = try Self.decode(
+                try await sim.get(
+                    "/api/dataValueSets",
+                    [
+                        ("dataSet", weekly), ("orgUnit", sim.root.identity.id), ("children", "true"),
+                        ("startDate", "2024-01-01"), ("endDate", "2024-01-31"),
+                    ]
+                )
+            )
+            #expect(Set(weeks.compactMap(\.period)).isSubset(of: ["2024W1", "2024W2", "2024W3", "2024W4"]))
+        }
+    }
+
+    @Test func lastUpdatedAndSchemes() async throws {
+        try await SimulatorHarness.with { sim in
+            let set = sim.dataSet(code: "DS_RH_MONTHLY").identity.id
+            let base: [(String, String)] = [("dataSet", set), ("orgUnit", sim.root.identity.id), ("children", "true")]
+            let (_, recent) = try Self.decode(
+                try await sim.get("/api/dataValueSets", base + [("lastUpdated", "2025-05-01")])
+            )
+            #expect(!recent.isEmpty)
+            let cutoff = try #require(Timestamp(parsing: "2025-05-01"))
+            #expect(recent.allSatisfy { Timestamp(parsing: $0.lastUpdated!)! >= cutoff })
+            let (_, coded) = try Self.decode(
+                try await sim.get("/api/dataValueSets", base + [("period", "202501"), ("idScheme", "CODE")])
+            )
+            #expect(!coded.isEmpty)
+            #expect(
+                coded.allSatisfy { $0.dataElement?.hasPrefix("DE_") == true && $0.orgUnit?.hasPrefix("OU_") == true }
+            )
+            #expect(coded.allSatisfy { $0.categoryOptionCombo == "default" })
+            let attribute = sim.metadata.attributes[0].identity.id
+            let reply = try await sim.get(
+                "/api/dataValueSets",
+                base + [("period", "202501"), ("orgUnitIdScheme", "ATTRIBUTE:\(attribute)")]
+            )
+            let values = try #require(reply.json?["dataValues"]?.arrayValue)
+            #expect(values.contains { $0["orgUnit"] == .null })
+            #expect(values.contains { $0["orgUnit"]?.stringValue?.hasPrefix("SK_OU_") == true })
+        }
+    }
+
+    @Test func version243TimestampsHaveNoOffset() async throws {
+        try await SimulatorHarness.with(version: .v2_43) { sim in
+            let set = sim.dataSet(code: "DS_RH_MONTHLY").identity.id
+            let reply = try await sim.get(
+                "/api/dataValueSets",
+                [("dataSet", set), ("orgUnit", sim.root.identity.id), ("children", "true"), ("period", "202501")]
+            )
+            let (_, values) = try Self.decode(reply)
+            #expect(!values.isEmpty)
+            #expect(values.allSatisfy { $0.created?.count == 23 && $0.lastUpdated?.contains("+") == false })
+        }
+    }
+
+    @Test func gzipCompression() async throws {
+        try await SimulatorHarness.with { sim in
+            let set = sim.dataSet(code: "DS_RH_MONTHLY").identity.id
+            let reply = try await sim.get(
+                "/api/dataValueSets",
+                [
+                    ("dataSet", set), ("orgUnit", sim.root.identity.id), ("children", "true"), ("period", "202501"),
+                    ("compression", "gzip"),
+                ]
+            )
+            #expect(reply.status == 200)
+            #expect(Array(reply.body.prefix(2)) == [0x1F, 0x8B])
+            #expect(reply.headers.first(name: "Content-Disposition")?.contains("dataValues.json.gz") == true)
+        }
+    }
+}
