@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "DHIS2Periods", targets: ["DHIS2Periods"]),
         .library(name: "DHIS2", targets: ["DHIS2"]),
         .library(name: "DHIS2Simulator", targets: ["DHIS2Simulator"]),
+        .executable(name: "dhis2-sync", targets: ["dhis2-sync"]),
         .executable(name: "dhis2-sim", targets: ["dhis2-sim"]),
         .executable(name: "jsonstream-bench", targets: ["jsonstream-bench"]),
     ],
@@ -99,6 +100,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // The CLI and daemon: argument parsing and wiring only.
+        .executableTarget(
+            name: "dhis2-sync",
+            dependencies: [
+                "Sync", "DHIS2", "Postgres", "Curl",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "dhis2-sim",
             dependencies: [

@@ -46,6 +46,60 @@ public enum TestDatabase {
         return (configuration, drop)
     }
 
+    /// A conninfo string for a configuration, for handing a database to a child process.
+    public static func conninfo(_ configuration: PostgresConfiguration) -> String {
+        configuration.parameters.filter { $0.keyword != "options" }.map { pair in
+            let escaped = pair.value.replacingOccurrences(of: "\\", with: "\\\\")
+                .replacingOccurrences(of: "'", with: "\\'")
+            return "\(pair.keyword)='\(escaped)'"
+        }.joined(separator: " ")
+    }
+
+    /// Runs a program to completion with extra environment; returns its status and output.
+    public static func run(
+        _ executable: URL,
+        _ arguments: [String],
+        environment extra: [String: String] = [:]
+    ) throws -> (status: Int32, stdout: String, stderr: String) {
+        let directory = FileManager.default.temporaryDirectory
+        let out = directory.appendingPathComponent("run-\(UUID()).out")
+        let err = directory.appendingPathComponent("run-\(UUID()).err")
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
+        defer {
+            try? FileManager.default.removeItem(at: out)
+            try? FileManager.default.removeItem(at: err)
+        }
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(extra) { $1 }
+        process.standardOutput = try FileHandle(forWritingTo: out)
+        process.standardError = try FileHandle(forWritingTo: err)
+        // Output goes to files, not pipes: a server the program starts would inherit a pipe and hold
+        // it open. The child is reaped here because Foundation's waitUntilExit was seen never to
+        // return once a script had daemonised a postmaster; when Foundation reaps it first
+        // (ECHILD), its own status is the answer.
+        try process.run()
+        var status: Int32 = 0
+        var reaped: Int32
+        repeat {
+            reaped = waitpid(process.processIdentifier, &status, 0)
+        } while reaped == -1 && errno == EINTR
+        let code: Int32
+        if reaped == process.processIdentifier {
+            code = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        } else {
+            process.waitUntilExit()
+            code = process.terminationStatus
+        }
+        return (
+            code,
+            try String(contentsOf: out, encoding: .utf8),
+            try String(contentsOf: err, encoding: .utf8)
+        )
+    }
+
     /// The repository root, for scripts the tests drive.
     public static let repositoryRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -53,26 +107,13 @@ public enum TestDatabase {
     /// Runs `scripts/pg-cluster` with arguments and returns its standard output.
     @discardableResult
     public static func pgCluster(_ arguments: String...) throws -> String {
-        // Output goes to a file, not a pipe: the server it starts would inherit the pipe and hold it open.
-        let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("pg-cluster-\(UUID()).out")
-        _ = FileManager.default.createFile(atPath: outputPath.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: outputPath) }
-        let process = Process()
-        process.executableURL = repositoryRoot.appendingPathComponent("scripts/pg-cluster")
-        process.arguments = arguments
-        process.standardOutput = try FileHandle(forWritingTo: outputPath)
-        try process.run()
-        // Reaped directly: Foundation's waitUntilExit was seen never to return once the script had
-        // daemonised a postmaster (the script lay defunct, unreaped).
-        var status: Int32 = 0
-        while waitpid(process.processIdentifier, &status, 0) == -1 && errno == EINTR {}
-        let exitedCleanly = status & 0x7f == 0 && (status >> 8) & 0xff == 0
-        guard exitedCleanly else {
+        let result = try run(repositoryRoot.appendingPathComponent("scripts/pg-cluster"), arguments)
+        guard result.status == 0 else {
             throw Unavailable(
-                description: "scripts/pg-cluster \(arguments.joined(separator: " ")) failed (status \(status))"
+                description: "scripts/pg-cluster \(arguments.joined(separator: " ")) failed: \(result.stderr)"
             )
         }
-        return try String(contentsOf: outputPath, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// A table name no other test uses.

@@ -1,0 +1,74 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Postgres
+
+/// Options every command takes (design.md §2).
+struct GlobalOptions: ParsableArguments {
+    @Option(help: "Configuration file (default: $DHIS2_SYNC_CONFIG, then /etc/dhis2-sync/config.json if present).")
+    var config: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "PostgreSQL URL or conninfo (default: $DHIS2_SYNC_DATABASE_URL, then the config's database.url, then libpq's PG* variables).",
+            valueName: "url"
+        )
+    )
+    var databaseURL: String?
+
+    @Option(help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel: Logger.Level = .info
+
+    /// The configuration file's settings this build reads; unknown keys are ignored.
+    struct FileSettings: Decodable {
+        struct Database: Decodable { var url: String? }
+        var database: Database?
+    }
+
+    func fileSettings(environment: [String: String]) throws -> FileSettings? {
+        let explicit = config ?? environment["DHIS2_SYNC_CONFIG"]
+        let path: String
+        if let explicit {
+            path = explicit
+        } else if FileManager.default.fileExists(atPath: "/etc/dhis2-sync/config.json") {
+            path = "/etc/dhis2-sync/config.json"
+        } else {
+            return nil
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CLIError("cannot read the configuration file \(path): check the path and its permissions")
+        }
+        do {
+            return try JSONDecoder().decode(FileSettings.self, from: data)
+        } catch {
+            throw CLIError("the configuration file \(path) is not valid JSON of the expected shape: \(error)")
+        }
+    }
+
+    /// Where the database is, by the precedence design.md gives.
+    func databaseConninfo(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> String {
+        if let databaseURL { return databaseURL }
+        if let url = environment["DHIS2_SYNC_DATABASE_URL"], !url.isEmpty { return url }
+        if let url = try fileSettings(environment: environment)?.database?.url { return url }
+        return ""
+    }
+
+    /// Connects to the database the options point at.
+    func connectDatabase(logger: Logger) async throws -> PostgresConnection {
+        try await PostgresConnection.connect(PostgresConfiguration(try databaseConninfo()), logger: logger)
+    }
+
+    func makeLogger() -> Logger {
+        var logger = Logger(label: "dhis2-sync") { label in StreamLogHandler.standardError(label: label) }
+        logger.logLevel = logLevel
+        return logger
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}
+
+/// A failure with one line for the operator.
+struct CLIError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
