@@ -19,8 +19,42 @@ final class DataStore: Sendable {
 
     struct State: Sendable {
         var periods: PeriodTable
-        var overlay: [ValueKey: OverlayEntry] = [:]
+        private(set) var overlay: [ValueKey: OverlayEntry] = [:]
+        /// The overlay's new (non-shadowing) keys by period: an export selects periods, and scanning the
+        /// whole overlay per request made exports from a destination filled by a sync quadratic.
+        private(set) var additionsByPeriod: [Int32: Set<ValueKey>] = [:]
         var completeness: [CompletenessKey: Timestamp] = [:]
+
+        init(periods: PeriodTable) {
+            self.periods = periods
+        }
+
+        mutating func write(_ key: ValueKey, _ row: StoredValue, shadowsPristine: @autoclosure () -> Bool) {
+            if overlay[key] != nil {
+                overlay[key]?.stored = row
+                return
+            }
+            let shadows = shadowsPristine()
+            overlay[key] = OverlayEntry(stored: row, shadowsPristine: shadows)
+            if !shadows { additionsByPeriod[key.period, default: []].insert(key) }
+        }
+
+        mutating func removeOverlay(where shouldRemove: (ValueKey, OverlayEntry) -> Bool) {
+            for (key, entry) in overlay where shouldRemove(key, entry) {
+                overlay[key] = nil
+                if !entry.shadowsPristine { additionsByPeriod[key.period]?.remove(key) }
+            }
+        }
+
+        /// The new keys whose period passes `selected` (indexed by period).
+        func additions(periodSelected selected: [Bool]) -> [ValueKey] {
+            var keys: [ValueKey] = []
+            for (period, set) in additionsByPeriod where selected.indices.contains(Int(period)) && selected[Int(period)]
+            {
+                keys.append(contentsOf: set)
+            }
+            return keys
+        }
     }
 
     let metadata: SimulatorMetadata

@@ -75,12 +75,15 @@ struct ExportCursor {
         self.unitSelected = unitSelected
         selectedUnitPositions = unitSelected.indices.filter { unitSelected[$0] }.map { Int32($0) }
 
-        overlayEntries = state.overlay.filter { !$0.value.shadowsPristine }.map { ($0.key, $0.value) }
-            .sorted {
-                ($0.key.orgUnit, $0.key.period, $0.key.dataElement) < (
-                    $1.key.orgUnit, $1.key.period, $1.key.dataElement
-                )
-            }
+        let periodSelected = self.periodSelected
+        overlayEntries = state.additions(periodSelected: periodSelected).compactMap { key in
+            state.overlay[key].map { (key, $0) }
+        }
+        .sorted {
+            ($0.key.orgUnit, $0.key.period, $0.key.dataElement) < (
+                $1.key.orgUnit, $1.key.period, $1.key.dataElement
+            )
+        }
 
         func render(_ identity: Identity, _ scheme: IdScheme) -> [UInt8] {
             guard let text = identity.identifier(scheme) else { return Array("null".utf8) }

@@ -181,12 +181,7 @@ struct ImportProcessor {
 
         func put(_ row: StoredValue) {
             guard write else { return }
-            if var entry = state.overlay[key] {
-                entry.stored = row
-                state.overlay[key] = entry
-            } else {
-                state.overlay[key] = DataStore.OverlayEntry(stored: row, shadowsPristine: store.pristineKey(key) != nil)
-            }
+            state.write(key, row, shadowsPristine: store.pristineKey(key) != nil)
         }
         func softDelete(_ row: StoredValue) {
             var row = row

@@ -91,7 +91,7 @@ extension SimulatorResponder {
     /// part of the seeded data set.
     private func removeSoftDeletedValues() {
         core.store.withState { state in
-            state.overlay = state.overlay.filter { !$0.value.stored.deleted || $0.value.shadowsPristine }
+            state.removeOverlay { _, entry in entry.stored.deleted && !entry.shadowsPristine }
         }
     }
 
