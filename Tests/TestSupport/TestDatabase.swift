@@ -1,4 +1,5 @@
 import Foundation
+import LocalPostgres
 import Logging
 import Postgres
 
@@ -61,43 +62,8 @@ public enum TestDatabase {
         _ arguments: [String],
         environment extra: [String: String] = [:]
     ) throws -> (status: Int32, stdout: String, stderr: String) {
-        let directory = FileManager.default.temporaryDirectory
-        let out = directory.appendingPathComponent("run-\(UUID()).out")
-        let err = directory.appendingPathComponent("run-\(UUID()).err")
-        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-        defer {
-            try? FileManager.default.removeItem(at: out)
-            try? FileManager.default.removeItem(at: err)
-        }
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(extra) { $1 }
-        process.standardOutput = try FileHandle(forWritingTo: out)
-        process.standardError = try FileHandle(forWritingTo: err)
-        // Output goes to files, not pipes: a server the program starts would inherit a pipe and hold
-        // it open. The child is reaped here because Foundation's waitUntilExit was seen never to
-        // return once a script had daemonised a postmaster; when Foundation reaps it first
-        // (ECHILD), its own status is the answer.
-        try process.run()
-        var status: Int32 = 0
-        var reaped: Int32
-        repeat {
-            reaped = waitpid(process.processIdentifier, &status, 0)
-        } while reaped == -1 && errno == EINTR
-        let code: Int32
-        if reaped == process.processIdentifier {
-            code = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        } else {
-            process.waitUntilExit()
-            code = process.terminationStatus
-        }
-        return (
-            code,
-            try String(contentsOf: out, encoding: .utf8),
-            try String(contentsOf: err, encoding: .utf8)
-        )
+        let result = try ChildProcess.run(executable, arguments, environment: extra)
+        return (result.status, result.stdout, result.stderr)
     }
 
     /// The repository root, for scripts the tests drive.
