@@ -179,3 +179,11 @@ CREATE TABLE watermarks (
     PRIMARY KEY (pair_id, data_set_uid),
     FOREIGN KEY (pair_id, data_set_uid) REFERENCES pair_data_sets (pair_id, uid) ON DELETE CASCADE
 );
+
+-- migrate: 2 runs remember the org unit selection they were asked for, so a rerun resumes its own run
+
+-- `run --districts "A,B"` plans only those org units; a rerun with the same window and the same
+-- selection resumes the unfinished run instead of starting another. Empty: the pair's org units.
+ALTER TABLE runs ADD COLUMN selection text NOT NULL DEFAULT '';
+CREATE INDEX runs_resumable_idx ON runs (pair_id, kind, window_start, window_end, selection)
+    WHERE state <> 'done';

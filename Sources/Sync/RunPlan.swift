@@ -1,0 +1,59 @@
+import DHIS2Periods
+
+/// A pair's slices for a request: its active data sets and org units (narrowed by `--districts`)
+/// against the request's period window.
+struct RunPlan: Sendable {
+    var window: PeriodWindow
+    var plan: SlicePlanner.Plan
+    var dataSets: [String: PairCatalog.StoredDataSet]
+
+    static func make(_ pair: Pair, _ request: SyncRunner.Request, catalog: PairCatalog) async throws -> RunPlan {
+        let units = try await selectOrgUnits(pair, request.districts, catalog: catalog)
+        let dataSets = try await catalog.dataSets(pairID: pair.id)
+        let window = request.selection.window(today: request.today)
+        let plan = SlicePlanner.plan(
+            dataSets: dataSets.map { .init(uid: $0.uid, periodType: $0.periodType) },
+            orgUnits: units,
+            window: window
+        )
+        guard !plan.slices.isEmpty else {
+            throw SyncError(
+                .invalidInput,
+                "nothing to sync for pair \(pair.name) with \(request.selection): no data set has a period "
+                    + "of its type lying entirely inside \(window.range.lowerBound)…\(window.range.upperBound)"
+            )
+        }
+        return RunPlan(
+            window: window,
+            plan: plan,
+            dataSets: Dictionary(uniqueKeysWithValues: dataSets.map { ($0.uid, $0) })
+        )
+    }
+
+    /// The pair's active org units, narrowed to `districts` by name when given.
+    private static func selectOrgUnits(
+        _ pair: Pair,
+        _ districts: [String],
+        catalog: PairCatalog
+    ) async throws -> [String] {
+        let units = try await catalog.orgUnits(pairID: pair.id)
+        guard !districts.isEmpty else { return units.map(\.uid) }
+        var byName: [String: [String]] = [:]
+        for unit in units { byName[unit.name.lowercased(), default: []].append(unit.uid) }
+        var selected: [String] = []
+        var unknown: [String] = []
+        for name in districts {
+            if let uids = byName[name.lowercased()] { selected += uids } else { unknown.append(name) }
+        }
+        guard unknown.isEmpty else {
+            let known = units.prefix(5).map(\.name).joined(separator: ", ")
+            throw SyncError(
+                .invalidInput,
+                "--districts: pair \(pair.name) has no org unit at level \(pair.orgUnitLevel) named "
+                    + unknown.map { "'\($0)'" }.joined(separator: ", ")
+                    + " (known ones include \(known)…; `dhis2-sync pair show \(pair.name)` lists them)"
+            )
+        }
+        return Array(Set(selected)).sorted()
+    }
+}

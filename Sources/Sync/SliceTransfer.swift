@@ -1,0 +1,114 @@
+import DHIS2
+import JSONStream
+import Logging
+
+/// Moves one slice: the source's export streamed into batches, each posted to the destination.
+///
+/// At most one batch of values is held: while a batch is being imported, the export's transfer is
+/// paused by backpressure. The slice succeeds only when every batch was acknowledged.
+struct SliceTransfer: Sendable {
+    let pair: Pair
+    let source: DHIS2Client
+    let destination: DHIS2Client
+    let dryRun: Bool
+    let logger: Logger
+
+    /// One acknowledged batch.
+    struct Batch: Sendable {
+        var counts: SliceCounts
+        var conflicts: [RunLedger.Conflict]
+    }
+
+    /// A slice that cannot complete; the message is for the ledger and the operator.
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// Runs the slice; `acknowledged` sees every batch after the destination answered it.
+    func run(
+        _ slice: SliceKey,
+        dataSet: PairCatalog.StoredDataSet,
+        acknowledged: (Batch) async throws -> Void
+    ) async throws -> Int {
+        var query = DataValueQuery()
+        query.dataSets = [slice.dataSet]
+        query.periods = [slice.period]
+        query.orgUnits = [slice.orgUnit]
+        query.children = true
+        query.includeDeleted = pair.includeDeleted
+        if pair.idScheme == .code { query.idScheme = "CODE" }
+
+        var options = DataValueImportOptions()
+        options.importStrategy = "CREATE_AND_UPDATE"
+        options.dryRun = dryRun
+        var header = DataValueSetHeader()
+        switch pair.idScheme {
+        case .uid:
+            header.dataSet = dataSet.uid
+        case .code:
+            options.idScheme = "CODE"
+            guard let code = dataSet.code else {
+                throw Failure(description: "data set \(dataSet.uid) has no code, but the pair's id scheme is CODE")
+            }
+            header.dataSet = code
+        }
+
+        let batchSize = pair.batchSize
+        let forwardDeletions = pair.deletionPolicy == .propagate
+        var batch: [DataValue] = []
+        batch.reserveCapacity(min(batchSize, 50_000))
+        var read = 0
+
+        func flush() async throws {
+            guard !batch.isEmpty else { return }
+            let summary = try await destination.importDataValues(
+                batch,
+                header: header,
+                options: options,
+                omitting: [.created, .lastUpdated]
+            )
+            let conflicts = Self.ledgerConflicts(summary, batch: batch)
+            var counts = SliceCounts(valuesRead: batch.count)
+            counts.imported = summary.importCount.imported
+            counts.updated = summary.importCount.updated
+            counts.ignored = summary.importCount.ignored
+            counts.deleted = summary.importCount.deleted
+            counts.conflicts = conflicts.count
+            try await acknowledged(Batch(counts: counts, conflicts: conflicts))
+            if summary.committedNothing {
+                let reason = summary.conflictRows.first.map { "\($0.errorCode ?? "") \($0.message)" }
+                throw Failure(
+                    description: "the destination refused a whole batch of \(batch.count) values: "
+                        + "\(summary.description ?? "import aborted")\(reason.map { " (\($0))" } ?? "")"
+                )
+            }
+            batch.removeAll(keepingCapacity: true)
+        }
+
+        try await source.exportDataValues(query) { values in
+            for value in values {
+                read += 1
+                if value.deleted == true && !forwardDeletions { continue }
+                batch.append(value)
+            }
+            if batch.count >= batchSize { try await flush() }
+        }
+        try await flush()
+        return read
+    }
+
+    /// The ledger rows for an import summary: one per conflict, object and payload index, each with
+    /// the batch value the index points at.
+    static func ledgerConflicts(_ summary: ImportSummary, batch: [DataValue]) -> [RunLedger.Conflict] {
+        summary.conflictRows.flatMap { row -> [RunLedger.Conflict] in
+            guard !row.indexes.isEmpty else { return [RunLedger.Conflict(row: row, valueIndex: nil, value: nil)] }
+            return row.indexes.map { index in
+                RunLedger.Conflict(
+                    row: row,
+                    valueIndex: index,
+                    value: batch.indices.contains(index) ? batch[index] : nil
+                )
+            }
+        }
+    }
+}

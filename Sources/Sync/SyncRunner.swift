@@ -1,0 +1,387 @@
+import DHIS2
+import DHIS2Periods
+import Foundation
+import Logging
+import Postgres
+import Synchronization
+
+/// Runs a pair's backlog for a period selection: plan, resume, move the slices, close the run.
+///
+/// Slices run concurrently (``Settings/concurrency``); a failing slice is retried with backoff, then
+/// marked failed, and never stops the others. The pair's advisory lock keeps two processes off one
+/// pair. A cancelled run leaves its unfinished slices planned, so the next run resumes them.
+public struct SyncRunner: Sendable {
+    public struct Settings: Sendable, Hashable {
+        /// Slices in flight at once.
+        public var concurrency = 4
+        /// Attempts per slice before it is marked failed.
+        public var maxAttempts = 3
+        /// Wait before the second attempt; doubles for each further one.
+        public var retryDelay: Duration = .seconds(2)
+
+        public init() {}
+    }
+
+    /// What a run asks for.
+    public struct Request: Sendable, Hashable {
+        public var selection: PeriodSelection
+        /// Narrows the pair's org units by name (case-insensitive); empty means all of them.
+        public var districts: [String] = []
+        public var dryRun = false
+        /// The day period flags are relative to.
+        public var today = CalendarDate.today()
+
+        public init(selection: PeriodSelection) {
+            self.selection = selection
+        }
+    }
+
+    /// Progress, as slices finish.
+    public struct Progress: Sendable, Hashable {
+        public var pair: String
+        public var slicesDone: Int
+        public var slicesFailed: Int
+        public var slicesTotal: Int
+        public var valuesRead: Int
+        public var elapsed: Duration
+    }
+
+    /// A pair's run outcome.
+    public struct Outcome: Sendable, Hashable {
+        public var pair: String
+        /// Nil for a dry run, which writes nothing anywhere.
+        public var runID: Int?
+        public var resumed: Bool
+        public var state: String
+        public var slices: Int
+        public var slicesDone: Int
+        public var slicesFailed: Int
+        public var counts: SliceCounts
+        public var seconds: Double
+        /// Conflicts of a dry run (a real run's are in the ledger), at most a screenful.
+        public var sampleConflicts: [RunLedger.Conflict] = []
+        public var skippedDataSets: [String: String] = [:]
+    }
+
+    let connection: PostgresConnection
+    let settings: Settings
+    let logger: Logger
+
+    public init(connection: PostgresConnection, settings: Settings = Settings(), logger: Logger) {
+        self.connection = connection
+        self.settings = settings
+        self.logger = logger
+    }
+
+    /// Runs one pair. Throws when the run cannot start (lock held, nothing to plan, bad districts);
+    /// slice failures are in the outcome, not thrown.
+    public func run(
+        _ pair: Pair,
+        _ request: Request,
+        source: DHIS2Client,
+        destination: DHIS2Client,
+        progress: @escaping @Sendable (Progress) -> Void = { _ in }
+    ) async throws -> Outcome {
+        let lockKey = PostgresConnection.advisoryKey("dhis2-sync.pair.\(pair.id)")
+        guard try await connection.tryAdvisoryLock(lockKey) else {
+            throw SyncError(
+                .locked,
+                "pair \(pair.name) is being synced by another dhis2-sync process right now; try again when it is done"
+            )
+        }
+        do {
+            let outcome = try await runLocked(pair, request, source: source, destination: destination, progress)
+            try await connection.advisoryUnlock(lockKey)
+            return outcome
+        } catch {
+            _ = try? await connection.advisoryUnlock(lockKey)
+            throw error
+        }
+    }
+
+    private func runLocked(
+        _ pair: Pair,
+        _ request: Request,
+        source: DHIS2Client,
+        destination: DHIS2Client,
+        _ progress: @escaping @Sendable (Progress) -> Void
+    ) async throws -> Outcome {
+        let clock = ContinuousClock()
+        let started = clock.now
+        var logger = self.logger
+        logger[metadataKey: "pair"] = "\(pair.name)"
+        let catalog = PairCatalog(connection: connection)
+        if try await catalog.orgUnits(pairID: pair.id).isEmpty {
+            logger.info("pair \(pair.name) has no org units yet: reading them from the source")
+            _ = try await PairRefresher(catalog: catalog, logger: logger).refresh(pair, source: source)
+        }
+        let runPlan = try await RunPlan.make(pair, request, catalog: catalog)
+        let (window, plan, dataSetByUID) = (runPlan.window, runPlan.plan, runPlan.dataSets)
+        for (uid, reason) in plan.skipped.sorted(by: { $0.key < $1.key }) {
+            logger.warning("data set \(uid) is skipped: \(reason)")
+        }
+        let serverDate = try? await source.systemInfo().serverDate
+
+        if request.dryRun {
+            return try await dryRun(pair, plan, dataSetByUID, source, destination, started, progress)
+        }
+
+        let ledger = RunLedger(connection: connection)
+        let selection = request.districts.map { $0.lowercased() }.sorted().joined(separator: ",")
+        let start = try await ledger.begin(
+            pairID: pair.id,
+            kind: .backlog,
+            window: window,
+            selection: selection,
+            sourceServerDate: serverDate
+        )
+        try await ledger.addSlices(runID: start.runID, pairID: pair.id, plan.slices)
+        let pending = try await ledger.pendingSlices(runID: start.runID)
+        let total = try await ledger.sliceStates(runID: start.runID).values.reduce(0, +)
+        let verb = start.resumed ? "resuming" : "starting"
+        logger.info(
+            "\(verb) run \(start.runID) of pair \(pair.name): \(pending.count) of \(total) slices to do (\(request.selection))",
+            metadata: ["run": "\(start.runID)"]
+        )
+        let transfer = SliceTransfer(
+            pair: pair,
+            source: source,
+            destination: destination,
+            dryRun: false,
+            logger: logger
+        )
+        let tracker = ProgressTracker(
+            pair: pair.name,
+            total: total,
+            alreadyDone: total - pending.count,
+            started: started,
+            report: progress
+        )
+        let sliceLogger = logger
+        var cancelled = false
+        await withTaskGroup(of: Void.self) { group in
+            var iterator = pending.makeIterator()
+            func startNext() -> Bool {
+                guard let slice = iterator.next() else { return false }
+                group.addTask {
+                    await self.runSlice(
+                        slice,
+                        runID: start.runID,
+                        pair: pair,
+                        dataSet: dataSetByUID[slice.key.dataSet],
+                        transfer: transfer,
+                        ledger: ledger,
+                        tracker: tracker,
+                        logger: sliceLogger
+                    )
+                }
+                return true
+            }
+            for _ in 0..<max(1, settings.concurrency) where !startNext() { break }
+            while await group.next() != nil {
+                if Task.isCancelled {
+                    cancelled = true
+                    continue
+                }
+                _ = startNext()
+            }
+        }
+        let totals = try await ledger.finish(
+            runID: start.runID,
+            abandoned: cancelled,
+            error: cancelled ? "cancelled; a rerun with the same flags resumes it" : nil
+        )
+        return Outcome(
+            pair: pair.name,
+            runID: start.runID,
+            resumed: start.resumed,
+            state: totals.state,
+            slices: totals.slices,
+            slicesDone: totals.slicesDone,
+            slicesFailed: totals.slicesFailed,
+            counts: totals.counts,
+            seconds: (clock.now - started).seconds,
+            skippedDataSets: plan.skipped
+        )
+    }
+
+    /// One slice with its retries; records everything in the ledger, throws nothing.
+    private func runSlice(
+        _ slice: RunLedger.PendingSlice,
+        runID: Int,
+        pair: Pair,
+        dataSet: PairCatalog.StoredDataSet?,
+        transfer: SliceTransfer,
+        ledger: RunLedger,
+        tracker: ProgressTracker,
+        logger: Logger
+    ) async {
+        var logger = logger
+        logger[metadataKey: "slice"] = "\(slice.key)"
+        var delay = settings.retryDelay
+        for attempt in 1...max(1, settings.maxAttempts) {
+            do {
+                guard let dataSet else {
+                    throw SliceTransfer.Failure(description: "data set \(slice.key.dataSet) is no longer in the pair")
+                }
+                try await ledger.startAttempt(sliceID: slice.id)
+                let read = try await transfer.run(slice.key, dataSet: dataSet) { batch in
+                    try await ledger.recordBatch(
+                        sliceID: slice.id,
+                        runID: runID,
+                        pairID: pair.id,
+                        counts: batch.counts,
+                        conflicts: batch.conflicts
+                    )
+                    tracker.add(values: batch.counts.valuesRead)
+                }
+                try await ledger.complete(sliceID: slice.id, valuesRead: read)
+                tracker.finished(failed: false)
+                logger.debug("slice done: \(read) values read")
+                return
+            } catch {
+                if Task.isCancelled || error is CancellationError {
+                    _ = try? await ledger.release(sliceID: slice.id)
+                    return
+                }
+                let message = "\(error)"
+                let final = attempt >= settings.maxAttempts
+                let next = final ? "marking it failed" : "retrying in \(delay)"
+                logger.warning("slice attempt \(attempt) of \(settings.maxAttempts) failed: \(message); \(next)")
+                _ = try? await ledger.fail(sliceID: slice.id, error: message)
+                if final {
+                    tracker.finished(failed: true)
+                    return
+                }
+                do {
+                    try await Task.sleep(for: delay)
+                } catch {
+                    return
+                }
+                delay *= 2
+            }
+        }
+    }
+
+    /// A dry run: the destination evaluates every batch with `dryRun=true`; nothing is written to it
+    /// or to the database.
+    private func dryRun(
+        _ pair: Pair,
+        _ plan: SlicePlanner.Plan,
+        _ dataSetByUID: [String: PairCatalog.StoredDataSet],
+        _ source: DHIS2Client,
+        _ destination: DHIS2Client,
+        _ started: ContinuousClock.Instant,
+        _ progress: @escaping @Sendable (Progress) -> Void
+    ) async throws -> Outcome {
+        let transfer = SliceTransfer(pair: pair, source: source, destination: destination, dryRun: true, logger: logger)
+        let tracker = ProgressTracker(
+            pair: pair.name,
+            total: plan.slices.count,
+            alreadyDone: 0,
+            started: started,
+            report: progress
+        )
+        var counts = SliceCounts()
+        var samples: [RunLedger.Conflict] = []
+        var failed = 0
+        for slice in plan.slices {
+            guard let dataSet = dataSetByUID[slice.dataSet] else { continue }
+            do {
+                var sliceCounts = SliceCounts()
+                let read = try await transfer.run(slice, dataSet: dataSet) { batch in
+                    sliceCounts += batch.counts
+                    if samples.count < 20 { samples += batch.conflicts.prefix(20 - samples.count) }
+                    tracker.add(values: batch.counts.valuesRead)
+                }
+                sliceCounts.valuesRead = read
+                counts += sliceCounts
+                tracker.finished(failed: false)
+            } catch {
+                try Task.checkCancellation()
+                failed += 1
+                tracker.finished(failed: true)
+                logger.warning("dry run of slice \(slice) failed: \(error)")
+            }
+        }
+        return Outcome(
+            pair: pair.name,
+            runID: nil,
+            resumed: false,
+            state: failed == 0 ? "done" : "failed",
+            slices: plan.slices.count,
+            slicesDone: plan.slices.count - failed,
+            slicesFailed: failed,
+            counts: counts,
+            seconds: (ContinuousClock.now - started).seconds,
+            sampleConflicts: samples,
+            skippedDataSets: plan.skipped
+        )
+    }
+}
+
+/// Counts finished slices and values across concurrent slice tasks, and reports progress.
+final class ProgressTracker: Sendable {
+    private struct State {
+        var done: Int
+        var failed = 0
+        var values = 0
+    }
+
+    private let state: Mutex<State>
+    private let pair: String
+    private let total: Int
+    private let started: ContinuousClock.Instant
+    private let report: @Sendable (SyncRunner.Progress) -> Void
+
+    init(
+        pair: String,
+        total: Int,
+        alreadyDone: Int,
+        started: ContinuousClock.Instant,
+        report: @escaping @Sendable (SyncRunner.Progress) -> Void
+    ) {
+        self.state = Mutex(State(done: alreadyDone))
+        self.pair = pair
+        self.total = total
+        self.started = started
+        self.report = report
+    }
+
+    func add(values: Int) {
+        let snapshot = state.withLock { state in
+            state.values += values
+            return state
+        }
+        emit(snapshot)
+    }
+
+    func finished(failed: Bool) {
+        let snapshot = state.withLock { state in
+            if failed { state.failed += 1 } else { state.done += 1 }
+            return state
+        }
+        emit(snapshot)
+    }
+
+    private func emit(_ state: State) {
+        report(
+            SyncRunner.Progress(
+                pair: pair,
+                slicesDone: state.done,
+                slicesFailed: state.failed,
+                slicesTotal: total,
+                valuesRead: state.values,
+                elapsed: ContinuousClock.now - started
+            )
+        )
+    }
+}
+
+extension Duration {
+    /// The duration in seconds, as a Double.
+    var seconds: Double {
+        let (whole, fraction) = components
+        return Double(whole) + Double(fraction) / 1e18
+    }
+}

@@ -1,0 +1,124 @@
+import DHIS2
+import JSONStream
+import Logging
+
+/// Compares source and destination slice by slice: what the destination should hold after a sync.
+///
+/// Memory is bounded by one slice: the source's values of a slice are held as a dictionary while
+/// the destination's export of the same slice streams past it.
+public struct Verifier: Sendable {
+    let catalog: PairCatalog
+    let logger: Logger
+
+    public init(catalog: PairCatalog, logger: Logger) {
+        self.catalog = catalog
+        self.logger = logger
+    }
+
+    public struct Report: Sendable, Hashable {
+        public var slices = 0
+        /// Live values at the source.
+        public var sourceValues = 0
+        /// Live source values found at the destination with the same value, comment and followup.
+        public var matching = 0
+        /// Live source values the destination does not have.
+        public var missing = 0
+        /// Values present on both sides that differ.
+        public var different = 0
+        /// Values deleted at the source that the destination still has (under the propagate policy).
+        public var notDeleted = 0
+        /// Values at the destination that the source does not have at all.
+        public var extra = 0
+        /// A few of the differences, for the operator.
+        public var samples: [String] = []
+
+        public var isEqual: Bool { missing == 0 && different == 0 && notDeleted == 0 && extra == 0 }
+    }
+
+    private struct Key: Hashable {
+        var dataElement, period, orgUnit, optionCombo, attributeCombo: String
+        init(_ value: DataValue) {
+            dataElement = value.dataElement ?? ""
+            period = value.period ?? ""
+            orgUnit = value.orgUnit ?? ""
+            optionCombo = value.categoryOptionCombo ?? ""
+            attributeCombo = value.attributeOptionCombo ?? ""
+        }
+    }
+
+    private struct Content: Hashable {
+        var value: String?
+        var comment: String?
+        var followup: Bool
+        var deleted: Bool
+        init(_ value: DataValue) {
+            self.value = value.value
+            comment = value.comment
+            followup = value.followup ?? false
+            deleted = value.deleted ?? false
+        }
+    }
+
+    public func verify(
+        _ pair: Pair,
+        _ request: SyncRunner.Request,
+        source: DHIS2Client,
+        destination: DHIS2Client
+    ) async throws -> Report {
+        let runPlan = try await RunPlan.make(pair, request, catalog: catalog)
+        var report = Report()
+        for slice in runPlan.plan.slices {
+            var query = DataValueQuery()
+            query.dataSets = [slice.dataSet]
+            query.periods = [slice.period]
+            query.orgUnits = [slice.orgUnit]
+            query.children = true
+            if pair.idScheme == .code { query.idScheme = "CODE" }
+            var expected: [Key: Content] = [:]
+            var sourceQuery = query
+            sourceQuery.includeDeleted = pair.includeDeleted
+            try await source.exportDataValues(sourceQuery) { values in
+                for value in values { expected[Key(value)] = Content(value) }
+            }
+            report.slices += 1
+            report.sourceValues += expected.values.filter { !$0.deleted }.count
+            var seen = Set<Key>()
+            try await destination.exportDataValues(query) { values in
+                for value in values {
+                    let key = Key(value)
+                    seen.insert(key)
+                    let actual = Content(value)
+                    guard let wanted = expected[key] else {
+                        report.extra += 1
+                        note(&report, "extra at the destination: \(value)")
+                        continue
+                    }
+                    if wanted.deleted {
+                        if pair.deletionPolicy == .propagate {
+                            report.notDeleted += 1
+                            note(&report, "deleted at the source, still at the destination: \(value)")
+                        }
+                    } else if wanted == actual {
+                        report.matching += 1
+                    } else {
+                        report.different += 1
+                        note(&report, "differs: source \(wanted.value ?? "null") vs destination \(value)")
+                    }
+                }
+            }
+            for (key, content) in expected where !content.deleted && !seen.contains(key) {
+                report.missing += 1
+                note(
+                    &report,
+                    "missing at the destination: de=\(key.dataElement) pe=\(key.period) ou=\(key.orgUnit) "
+                        + "coc=\(key.optionCombo) aoc=\(key.attributeCombo) value=\(content.value ?? "null")"
+                )
+            }
+        }
+        return report
+    }
+
+    private func note(_ report: inout Report, _ line: String) {
+        if report.samples.count < 10 { report.samples.append(line) }
+    }
+}
