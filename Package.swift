@@ -77,10 +77,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Child processes and a throwaway PostgreSQL cluster, for the demo and the tests.
+        .target(name: "LocalPostgres", swiftSettings: swiftSettings),
+
         // Shared by the test targets: the throwaway PostgreSQL the tests run against.
         .target(
             name: "TestSupport",
-            dependencies: ["Postgres", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Postgres", "LocalPostgres", .product(name: "Logging", package: "swift-log")],
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),
@@ -104,7 +107,7 @@ let package = Package(
         .executableTarget(
             name: "dhis2-sync",
             dependencies: [
-                "Sync", "DHIS2", "Postgres", "Curl",
+                "Sync", "DHIS2", "DHIS2Periods", "Postgres", "Curl", "JSONStream", "LocalPostgres", "DHIS2Simulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -6,7 +6,10 @@ struct DHIS2SyncCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dhis2-sync",
         abstract: "Keeps pairs of DHIS2 instances in sync.",
-        subcommands: [MigrateCommand.self, InstanceCommand.self]
+        subcommands: [
+            MigrateCommand.self, InstanceCommand.self, PairCommand.self, RunCommand.self, StatusCommand.self,
+            ConflictsCommand.self, VerifyCommand.self, DemoCommand.self,
+        ]
     )
 }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import Postgres
+import Sync
 
 /// Options every command takes (design.md §2).
 struct GlobalOptions: ParsableArguments {
@@ -22,7 +23,40 @@ struct GlobalOptions: ParsableArguments {
     /// The configuration file's settings this build reads; unknown keys are ignored.
     struct FileSettings: Decodable {
         struct Database: Decodable { var url: String? }
+        struct Sync: Decodable {
+            var concurrency: Int?
+            var maxAttempts: Int?
+            var retryDelaySeconds: Double?
+        }
         var database: Database?
+        var sync: Sync?
+    }
+
+    /// The runner's settings: defaults, overridden by the configuration file's `sync` section.
+    func runnerSettings() throws -> SyncRunner.Settings {
+        var settings = SyncRunner.Settings()
+        guard let sync = try fileSettings(environment: ProcessInfo.processInfo.environment)?.sync else {
+            return settings
+        }
+        if let concurrency = sync.concurrency {
+            guard (1...64).contains(concurrency) else {
+                throw CLIError("the configuration's sync.concurrency \(concurrency) must be between 1 and 64")
+            }
+            settings.concurrency = concurrency
+        }
+        if let attempts = sync.maxAttempts {
+            guard (1...20).contains(attempts) else {
+                throw CLIError("the configuration's sync.maxAttempts \(attempts) must be between 1 and 20")
+            }
+            settings.maxAttempts = attempts
+        }
+        if let delay = sync.retryDelaySeconds {
+            guard delay >= 0 && delay <= 3600 else {
+                throw CLIError("the configuration's sync.retryDelaySeconds \(delay) must be between 0 and 3600")
+            }
+            settings.retryDelay = .milliseconds(Int(delay * 1000))
+        }
+        return settings
     }
 
     func fileSettings(environment: [String: String]) throws -> FileSettings? {
@@ -55,7 +89,17 @@ struct GlobalOptions: ParsableArguments {
 
     /// Connects to the database the options point at.
     func connectDatabase(logger: Logger) async throws -> PostgresConnection {
-        try await PostgresConnection.connect(PostgresConfiguration(try databaseConninfo()), logger: logger)
+        let conninfo = try databaseConninfo()
+        do {
+            return try await PostgresConnection.connect(PostgresConfiguration(conninfo), logger: logger)
+        } catch {
+            // libpq's messages end in a newline; the CLI's error is one line.
+            let reason = "\(error)".split(whereSeparator: \.isNewline).joined(separator: " ")
+            throw CLIError(
+                "\(reason); check that PostgreSQL runs and that --database-url / DHIS2_SYNC_DATABASE_URL / the config "
+                    + "file's database.url points at it"
+            )
+        }
     }
 
     func makeLogger() -> Logger {

@@ -1,0 +1,108 @@
+import ArgumentParser
+import Curl
+import DHIS2
+import Foundation
+import Logging
+import Postgres
+import Sync
+
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Sync pairs for a period window (backlog), resuming an unfinished run with the same flags."
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var window: WindowOptions
+    @Flag(help: "Incremental sync by watermark (lastUpdated), for cron and serve.") var incremental = false
+    @Flag(help: "Ask the destination what would change (dryRun=true); write nothing anywhere.") var dryRun = false
+
+    func validate() throws {
+        if incremental {
+            throw ValidationError(
+                "--incremental is not available in this build yet (watermark sync comes with `serve`); "
+                    + "give a period flag for a backlog run instead"
+            )
+        }
+        try window.check()
+    }
+
+    func run() async throws {
+        try await reportingErrors {
+            let logger = global.makeLogger()
+            let connection = try await global.connectDatabase(logger: logger)
+            let chosen = try await window.chosenPairs(PairStore(connection: connection))
+            var request = try window.request()
+            request.dryRun = dryRun
+            let runner = SyncRunner(connection: connection, settings: try global.runnerSettings(), logger: logger)
+            var failures: [String] = []
+            for pair in chosen {
+                let outcome = try await SyncSession.run(pair, request, runner: runner, logger: logger)
+                print(RunReport.summary(outcome))
+                if outcome.state != "done" { failures.append(pair.name) }
+            }
+            if !failures.isEmpty {
+                throw CLIError(
+                    "run did not complete for \(failures.joined(separator: ", ")): failed slices stay in the ledger; "
+                        + "`dhis2-sync status` shows them and rerunning with the same flags retries them"
+                )
+            }
+        }
+    }
+}
+
+/// One pair's run with its HTTP client, progress display and cancellation on SIGINT/SIGTERM.
+enum SyncSession {
+    static func run(
+        _ pair: Pair,
+        _ request: SyncRunner.Request,
+        runner: SyncRunner,
+        logger: Logger
+    ) async throws -> SyncRunner.Outcome {
+        let http = HTTPClient(logger: logger)
+        let source = DHIS2Client(instance: pair.source, http: http, logger: logger)
+        let destination = DHIS2Client(instance: pair.destination, http: http, logger: logger)
+        let display = ProgressDisplay(logger: logger)
+        let task = Task {
+            try await runner.run(pair, request, source: source, destination: destination) { display.show($0) }
+        }
+        let signals = SignalCancellation { task.cancel() }
+        defer { signals.stop() }
+        do {
+            let outcome = try await task.value
+            display.finish()
+            await http.shutdown()
+            return outcome
+        } catch {
+            display.finish()
+            await http.shutdown()
+            throw error
+        }
+    }
+}
+
+/// The lines a run prints.
+enum RunReport {
+    static func summary(_ outcome: SyncRunner.Outcome) -> String {
+        let counts = outcome.counts
+        let rate = outcome.seconds > 0 ? Int(Double(counts.valuesRead) / outcome.seconds) : 0
+        let verb = outcome.runID == nil ? "dry run" : "run \(outcome.runID ?? 0)\(outcome.resumed ? " (resumed)" : "")"
+        var lines = [
+            "pair \(outcome.pair) \(verb) \(outcome.state): slices \(outcome.slicesDone)/\(outcome.slices) done"
+                + (outcome.slicesFailed > 0 ? ", \(outcome.slicesFailed) failed" : ""),
+            "  values read \(counts.valuesRead), imported \(counts.imported), updated \(counts.updated), "
+                + "ignored \(counts.ignored), deleted \(counts.deleted), conflicts \(counts.conflicts)",
+            String(format: "  %.1f s, %d values/s", outcome.seconds, rate),
+        ]
+        if outcome.runID == nil {
+            lines.append("  (dry run: the destination evaluated every batch with dryRun=true; nothing was written)")
+            for conflict in outcome.sampleConflicts {
+                lines.append("  would conflict: \(ConflictReport.line(conflict.row, value: conflict.value))")
+            }
+        }
+        for (uid, reason) in outcome.skippedDataSets.sorted(by: { $0.key < $1.key }) {
+            lines.append("  data set \(uid) skipped: \(reason)")
+        }
+        return lines.joined(separator: "\n")
+    }
+}
