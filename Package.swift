@@ -136,7 +136,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "DHIS2", "DHIS2Simulator", "Curl", "JSONStream", "TestSupport",
+                "DHIS2", "DHIS2Simulator", "DHIS2Periods", "Curl", "JSONStream", "Postgres", "Sync", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

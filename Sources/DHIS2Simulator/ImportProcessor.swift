@@ -11,6 +11,8 @@ struct ImportProcessor {
     let version: ServerVersion
     let username: String
     let now: Timestamp
+    /// Data elements this instance pretends not to have (`SimulatorConfiguration.missingDataElements`).
+    var missingDataElements: Set<Int> = []
     var summary = ImportSummary()
     private var headerChecked = false
     private(set) var headerDataSet: Int?
@@ -287,7 +289,9 @@ struct ImportProcessor {
         -> Resolved?
     {
         let elementID = value.dataElement ?? "null"
-        guard let element = value.dataElement.flatMap({ metadata.dataElement($0, options.dataElementIdScheme) }) else {
+        guard let element = value.dataElement.flatMap({ metadata.dataElement($0, options.dataElementIdScheme) }),
+            !missingDataElements.contains(element)
+        else {
             summary.conflict(
                 index: index,
                 "E7610",

@@ -32,6 +32,9 @@ public struct SimulatorConfiguration: Sendable {
     public var jobDelay: Duration = .milliseconds(50)
     /// Where the system info claims the server lives.
     public var systemName = "DHIS2 Simulator"
+    /// Data elements (UIDs or codes) this instance does not have: imports naming them get E7610, as on a
+    /// destination whose metadata lags the source's (the ledger's most common real-world conflict).
+    public var missingDataElements: Set<String> = []
 
     public init() {}
 

@@ -12,6 +12,8 @@ final class SimulatorCore: Sendable {
     let startedAt = Timestamp.now()
     let systemID: String
     let userID: String
+    /// Indexes of `configuration.missingDataElements`.
+    let missingDataElements: Set<Int>
 
     init(configuration: SimulatorConfiguration, metadata: SimulatorMetadata, referenceDay: Int, logger: Logger) {
         self.configuration = configuration
@@ -22,6 +24,13 @@ final class SimulatorCore: Sendable {
             valueCount: configuration.empty ? 0 : configuration.valueCount,
             referenceDay: referenceDay,
             years: configuration.yearsOfData
+        )
+        missingDataElements = Set(
+            metadata.dataElements.indices.filter { index in
+                let identity = metadata.dataElements[index].identity
+                return configuration.missingDataElements.contains(identity.id)
+                    || identity.code.map(configuration.missingDataElements.contains) == true
+            }
         )
         tasks = TaskRegistry(seed: configuration.seed)
         authenticator = Authenticator(

@@ -52,6 +52,7 @@ extension SimulatorResponder {
             username: username,
             now: .now()
         )
+        processor.missingDataElements = core.missingDataElements
         var decoder = DataValueSetDecoder()
         var batch: [DataValue] = []
         batch.reserveCapacity(4096)

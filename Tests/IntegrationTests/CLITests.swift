@@ -32,7 +32,7 @@ struct CLITests {
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("applied schema migration 1"))
         result = try cli("migrate")
-        #expect(result.stdout.contains("schema is up to date (version 1)"))
+        #expect(result.stdout.contains("schema is up to date (version 2)"))
 
         result = try cli(
             "instance",

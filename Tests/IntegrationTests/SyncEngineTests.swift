@@ -1,0 +1,303 @@
+import Curl
+import DHIS2
+import DHIS2Periods
+import DHIS2Simulator
+import Foundation
+import JSONStream
+import Logging
+import Postgres
+import Sync
+import TestSupport
+import Synchronization
+import Testing
+
+/// The sync engine end to end: a real PostgreSQL, a seeded source and an empty destination simulator over
+/// real HTTP. Every test has a database and simulators of its own.
+@Suite("Sync engine against PostgreSQL and two simulators", .enabled(if: TestDatabase.available))
+struct SyncEngineTests {
+    @Test func backlogYearCopiesEverythingAndARerunChangesNothing() async throws {
+        try await SyncHarness.with { harness in
+            let outcome = try await harness.run(.year(2024))
+            #expect(outcome.state == "done")
+            #expect(outcome.slicesFailed == 0)
+            #expect(outcome.counts.imported > 100)
+            #expect(outcome.counts.conflicts == 0)
+
+            // The source holds comments, followups and deletions in 2024: the comparison below is only
+            // meaningful if they are there to be copied.
+            var comments = 0
+            var followups = 0
+            var deletions = 0
+            harness.source.forEachValue { value in
+                guard value.period?.hasPrefix("2024") == true else { return }
+                if value.comment != nil { comments += 1 }
+                if value.followup == true { followups += 1 }
+                if value.deleted == true { deletions += 1 }
+            }
+            #expect(comments > 0 && followups > 0 && deletions > 0)
+
+            let report = try await harness.verify(.year(2024))
+            #expect(report.isEqual, "\(report.samples)")
+            #expect(report.matching > 100)
+            // Nothing outside the window was written.
+            #expect(harness.destination.writtenValues().allSatisfy { $0.period?.hasPrefix("2024") == true })
+
+            let rerun = try await harness.run(.year(2024))
+            #expect(rerun.state == "done")
+            #expect(rerun.resumed == false)
+            #expect(rerun.runID != outcome.runID)
+            // Unchanged values come back `ignored`; only the soft-deleted rows are written again, because DHIS2
+            // counts a payload row over a soft-deleted one as a new import (dhis2-api.md §2.5).
+            let tombstones = harness.destination.writtenValues().filter { $0.deleted == true }.count
+            #expect(tombstones > 0)
+            #expect(rerun.counts.imported == tombstones)
+            #expect(rerun.counts.updated == 0)
+            #expect(rerun.counts.ignored == rerun.counts.valuesRead - tombstones)
+            #expect(rerun.counts.valuesRead == outcome.counts.valuesRead)
+            #expect(try await harness.verify(.year(2024)).isEqual)
+        }
+    }
+
+    @Test func everyPeriodFlagSyncsExactlyItsWindow() async throws {
+        try await SyncHarness.with { harness in
+            let today = CalendarDate(year: 2025, month: 3, day: 10)!
+            let cases: [(PeriodSelection, ClosedRange<CalendarDate>)] = [
+                (
+                    .month(2, of: 2024),
+                    CalendarDate(year: 2024, month: 2, day: 1)!...CalendarDate(year: 2024, month: 2, day: 29)!
+                ),
+                (
+                    .quarter(3, of: 2024),
+                    CalendarDate(year: 2024, month: 7, day: 1)!...CalendarDate(year: 2024, month: 9, day: 30)!
+                ),
+                (
+                    .period("2024W10"),
+                    CalendarDate(year: 2024, month: 3, day: 4)!...CalendarDate(year: 2024, month: 3, day: 10)!
+                ),
+                (.daysBack(9), CalendarDate(year: 2025, month: 3, day: 1)!...today),
+                (.currentDate, today...today),
+            ]
+            for (selection, range) in cases {
+                var request = SyncRunner.Request(selection: selection)
+                request.today = today
+                let before = Set(harness.destination.writtenValues().map(SyncHarness.Key.init))
+                let outcome = try await harness.run(request)
+                #expect(outcome.state == "done", "\(selection)")
+                let written = harness.destination.writtenValues().filter { !before.contains(SyncHarness.Key($0)) }
+                for value in written {
+                    let period = try #require(value.period.flatMap { Period.parse($0) })
+                    #expect(range.contains(period.start) && range.contains(period.end), "\(selection): \(period.id)")
+                }
+                #expect(try await harness.verify(request).isEqual, "\(selection)")
+            }
+            // The windows in the past hold generated data; the month and quarter must have copied some.
+            #expect(harness.destination.writtenValues().contains { $0.period == "202402" })
+            #expect(harness.destination.writtenValues().contains { $0.period == "2024Q3" })
+        }
+    }
+
+    @Test func districtsNarrowTheRunAndUnknownNamesAreRefused() async throws {
+        try await SyncHarness.with { harness in
+            let units = try await PairCatalog(connection: harness.connection).orgUnits(pairID: harness.pair.id)
+            #expect(units.count == 4)
+            let chosen = try #require(units.first)
+            var request = SyncRunner.Request(selection: .quarter(1, of: 2024))
+            request.districts = [chosen.name.uppercased()]
+            let outcome = try await harness.run(request)
+            #expect(outcome.state == "done")
+            let written = harness.destination.writtenValues()
+            #expect(!written.isEmpty)
+            let paths = Dictionary(
+                uniqueKeysWithValues: harness.source.metadata.organisationUnits.map { ($0.identity.id, $0.path) }
+            )
+            #expect(written.allSatisfy { paths[$0.orgUnit ?? ""]?.contains(chosen.uid) == true })
+
+            request.districts = ["Atlantis District"]
+            await #expect {
+                try await harness.run(request)
+            } throws: { error in
+                "\(error)".contains("Atlantis District") && "\(error)".contains("pair show")
+            }
+        }
+    }
+
+    @Test func conflictsLandInTheLedgerWithTheSourceValue() async throws {
+        var destination = SyncHarness.destinationConfiguration()
+        destination.missingDataElements = ["DE_MAL_CONF"]
+        try await SyncHarness.with(destination: destination) { harness in
+            let outcome = try await harness.run(.month(3, of: 2024))
+            #expect(outcome.state == "done")
+            #expect(outcome.counts.conflicts > 0)
+            #expect(outcome.counts.imported > 0)
+
+            let malaria = try #require(
+                harness.source.metadata.dataElements.first { $0.identity.code == "DE_MAL_CONF" }?.identity.id
+            )
+            let rows = try await harness.connection.query(
+                "SELECT error_code, data_element, period, org_unit, value FROM conflicts WHERE run_id = $1",
+                [outcome.runID]
+            ).map { try $0.decode((String?, String?, String?, String?, String?).self) }
+            #expect(rows.count == outcome.counts.conflicts)
+            for (code, element, period, unit, value) in rows {
+                #expect(code == "E7610")
+                #expect(element == malaria)
+                #expect(period == "202403")
+                // The ledger's value is the source's, found through the conflict's index.
+                let stored = harness.source.storedValue(dataElement: malaria, period: "202403", orgUnit: unit ?? "")
+                #expect(stored == nil || value != nil)
+            }
+            // Every conflicting source value is named once.
+            var expected = 0
+            harness.source.forEachValue { value in
+                if value.dataElement == malaria && value.period == "202403" && value.deleted != true { expected += 1 }
+            }
+            #expect(rows.filter { $0.4 != nil }.count >= expected)
+
+            let lines = try await StatusReport(connection: harness.connection).conflicts(
+                pairID: harness.pair.id,
+                runID: nil,
+                limit: 5
+            )
+            #expect(lines.count == 5)
+            #expect(lines.allSatisfy { $0.contains("E7610") && $0.contains("de=\(malaria)") })
+        }
+    }
+
+    @Test func aCancelledRunResumesWhereItStoppedAndConverges() async throws {
+        try await SyncHarness.with { harness in
+            harness.destination.inject(
+                Fault(.delay(.milliseconds(40)), path: "/api/dataValueSets", method: "POST", count: nil)
+            )
+            let request = SyncRunner.Request(selection: .year(2024))
+            let progressed = ProgressLatch()
+            let task = Task {
+                try await harness.run(request) { progress in
+                    if progress.slicesDone >= 20 { progressed.open() }
+                }
+            }
+            await progressed.wait()
+            task.cancel()
+            let cancelled = try await task.value
+            #expect(cancelled.state == "abandoned")
+            #expect(cancelled.slicesDone >= 20)
+            #expect(cancelled.slicesDone < cancelled.slices)
+            harness.destination.clearFaults()
+
+            let resumed = try await harness.run(request)
+            #expect(resumed.resumed)
+            #expect(resumed.runID == cancelled.runID)
+            #expect(resumed.state == "done")
+            #expect(resumed.slicesDone == resumed.slices)
+            #expect(try await harness.verify(request).isEqual)
+        }
+    }
+
+    @Test func aTruncatedExportFailsItsSliceNeverLooksLikeSuccess() async throws {
+        try await SyncHarness.with { harness in
+            // Every export is cut after 3 values, on every attempt.
+            harness.source.inject(
+                Fault(.truncateExport(afterValues: 3), path: "/api/dataValueSets", method: "GET", count: nil)
+            )
+            let request = SyncRunner.Request(selection: .month(5, of: 2024))
+            let failed = try await harness.run(request)
+            #expect(failed.state == "failed")
+            #expect(failed.slicesFailed > 0)
+            let errors = try await harness.connection.query(
+                "SELECT attempts, last_error FROM slices WHERE run_id = $1 AND state = 'failed'",
+                [failed.runID]
+            ).map { try $0.decode((Int, String?).self) }
+            #expect(!errors.isEmpty)
+            #expect(errors.allSatisfy { $0.0 == 2 && ($0.1 ?? "").contains("the export ended after") })
+
+            harness.source.clearFaults()
+            let retried = try await harness.run(request)
+            #expect(retried.resumed)
+            #expect(retried.state == "done")
+            #expect(try await harness.verify(request).isEqual)
+        }
+    }
+
+    @Test func a243DestinationConverges() async throws {
+        var destination = SyncHarness.destinationConfiguration()
+        destination.version = .v2_43
+        try await SyncHarness.with(destination: destination) { harness in
+            let outcome = try await harness.run(.quarter(2, of: 2024))
+            #expect(outcome.state == "done")
+            #expect(outcome.counts.conflicts == 0)
+            // 2.43 reports creates as `updated` (dhis2-api.md §3: DataEntrySummary).
+            #expect(outcome.counts.imported == 0)
+            #expect(outcome.counts.updated > 0)
+            #expect(try await harness.verify(.quarter(2, of: 2024)).isEqual)
+        }
+    }
+
+    @Test func aPairIsSyncedByOneProcessAtATime() async throws {
+        try await SyncHarness.with { harness in
+            let other = try await PostgresConnection.connect(harness.databaseConfiguration, logger: harness.logger)
+            let key = PostgresConnection.advisoryKey("dhis2-sync.pair.\(harness.pair.id)")
+            #expect(try await other.tryAdvisoryLock(key))
+            await #expect {
+                try await harness.run(.month(1, of: 2024))
+            } throws: { error in
+                (error as? SyncError)?.code == .locked
+            }
+            try await other.advisoryUnlock(key)
+            await other.close()
+            #expect(try await harness.run(.month(1, of: 2024)).state == "done")
+        }
+    }
+
+    @Test func refreshIsIdempotentAndMarksVanishedOrgUnitsInactive() async throws {
+        try await SyncHarness.with { harness in
+            let catalog = PairCatalog(connection: harness.connection)
+            let first = try await catalog.orgUnits(pairID: harness.pair.id)
+            let again = try await harness.refresh()
+            #expect(again.orgUnits.added == 0)
+            #expect(try await catalog.orgUnits(pairID: harness.pair.id) == first)
+
+            // An org unit the source no longer has: the pair keeps it, inactive.
+            try await harness.connection.execute(
+                """
+                INSERT INTO pair_org_units (pair_id, uid, name, path, level, active)
+                VALUES ($1, 'abcdefghijk', 'Gone District', '/x/abcdefghijk', 3, true)
+                """,
+                [harness.pair.id]
+            )
+            let refreshed = try await harness.refresh()
+            #expect(refreshed.orgUnits.deactivated == 1)
+            // Kept, inactive, and out of the runs' org units.
+            let gone = try await harness.connection.query(
+                "SELECT active FROM pair_org_units WHERE pair_id = $1 AND uid = 'abcdefghijk'",
+                [harness.pair.id]
+            ).map { try $0.decode(Bool.self, at: 0) }
+            #expect(gone == [false])
+            #expect(try await catalog.orgUnits(pairID: harness.pair.id) == first)
+        }
+    }
+}
+
+/// Opens once; waiters resume when it opens.
+final class ProgressLatch: Sendable {
+    private let state = Mutex<(open: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+
+    func open() {
+        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            guard !state.open else { return [] }
+            state.open = true
+            defer { state.waiters = [] }
+            return state.waiters
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    func wait() async {
+        await withCheckedContinuation { continuation in
+            let resumeNow = state.withLock { state -> Bool in
+                if state.open { return true }
+                state.waiters.append(continuation)
+                return false
+            }
+            if resumeNow { continuation.resume() }
+        }
+    }
+}
