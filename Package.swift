@@ -143,7 +143,10 @@ let package = Package(
         ),
         .testTarget(
             name: "SyncTests",
-            dependencies: ["Sync", "Postgres", "TestSupport", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Sync", "DHIS2", "DHIS2Periods", "JSONStream", "Postgres", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -24,17 +24,17 @@ struct CLITests {
             "SIM_PASSWORD": "district",
             "WRONG_PASSWORD": "not-district-1234",
         ]
-        func cli(_ arguments: String...) throws -> (status: Int32, stdout: String, stderr: String) {
-            try TestDatabase.run(Self.binary, arguments, environment: environment)
+        func cli(_ arguments: String...) async throws -> (status: Int32, stdout: String, stderr: String) {
+            try await TestDatabase.runDetached(Self.binary, arguments, environment: environment)
         }
 
-        var result = try cli("migrate")
+        var result = try await cli("migrate")
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("applied schema migration 1"))
-        result = try cli("migrate")
+        result = try await cli("migrate")
         #expect(result.stdout.contains("schema is up to date (version 2)"))
 
-        result = try cli(
+        result = try await cli(
             "instance",
             "add",
             "sim",
@@ -46,7 +46,7 @@ struct CLITests {
             "SIM_PASSWORD"
         )
         #expect(result.status == 0, "\(result.stderr)")
-        result = try cli(
+        result = try await cli(
             "instance",
             "add",
             "wrong",
@@ -59,11 +59,11 @@ struct CLITests {
         )
         #expect(result.status == 0, "\(result.stderr)")
 
-        result = try cli("instance", "list")
+        result = try await cli("instance", "list")
         #expect(result.stdout.contains("sim\t\(simulator.baseURL)\tbasic admin (password env:SIM_PASSWORD)"))
         #expect(!result.stdout.contains("district"))
 
-        result = try cli("instance", "check", "sim")
+        result = try await cli("instance", "check", "sim")
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("sim: DHIS2 2.40"))
         #expect(result.stdout.contains("authenticated as admin"))
@@ -78,12 +78,86 @@ struct CLITests {
                 "must not carry credentials"
             ),
         ] {
-            result = try TestDatabase.run(Self.binary, arguments, environment: environment)
+            result = try await TestDatabase.runDetached(Self.binary, arguments, environment: environment)
             #expect(result.status == 1, "\(arguments)")
             let lines = result.stderr.split(separator: "\n", omittingEmptySubsequences: true)
             #expect(lines.count == 1, "\(arguments): \(result.stderr)")
             #expect(result.stderr.contains(expected), "\(arguments): \(result.stderr)")
             #expect(!result.stderr.contains("not-district-1234"))
         }
+    }
+
+    @Test func pairRunStatusAndConflictsAsAnOperatorUsesThem() async throws {
+        let (configuration, drop) = try await TestDatabase.makeDatabase()
+        defer { Task { await drop() } }
+        let logger = Logger(label: "test.cli")
+        let sourceConfiguration = SyncHarness.sourceConfiguration()
+        var destinationConfiguration = SyncHarness.destinationConfiguration()
+        destinationConfiguration.missingDataElements = ["DE_BCG"]
+        let source = try await DHIS2Simulator.start(sourceConfiguration, logger: logger)
+        defer { Task { await source.stop() } }
+        let destination = try await DHIS2Simulator.start(destinationConfiguration, logger: logger)
+        defer { Task { await destination.stop() } }
+
+        let environment = ["DHIS2_SYNC_DATABASE_URL": TestDatabase.conninfo(configuration), "SIM_PASSWORD": "district"]
+        func cli(_ arguments: [String]) async throws -> (status: Int32, stdout: String, stderr: String) {
+            try await TestDatabase.runDetached(Self.binary, arguments, environment: environment)
+        }
+        #expect(try await cli(["migrate"]).status == 0)
+        for (name, simulator) in [("hmis", source), ("repo", destination)] {
+            let added = try await cli([
+                "instance", "add", name, "--url", simulator.baseURL, "--username", "admin", "--password-env",
+                "SIM_PASSWORD",
+            ])
+            #expect(added.status == 0, "\(added.stderr)")
+        }
+        var result = try await cli(["pair", "add", "hmis-to-repo", "--source", "hmis", "--destination", "repo"])
+        #expect(result.status == 0, "\(result.stderr)")
+        result = try await cli(["pair", "refresh", "hmis-to-repo"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("4 active (4 new, 0 now inactive)"), "\(result.stdout)")
+        result = try await cli(["pair", "show", "hmis-to-repo"])
+        #expect(result.stdout.contains("org units (4 active)"), "\(result.stdout)")
+
+        result = try await cli(["run", "--pair", "hmis-to-repo", "--year", "2024", "--month", "6", "--dry-run"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("dry run"))
+        #expect(destination.writtenValues().isEmpty)
+
+        result = try await cli(["run", "--pair", "hmis-to-repo", "--year", "2024", "--month", "6"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("pair hmis-to-repo run 1 done"), "\(result.stdout)")
+        #expect(!destination.writtenValues().isEmpty)
+
+        result = try await cli(["status"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("hmis-to-repo"), "\(result.stdout)")
+        result = try await cli(["conflicts", "--pair", "hmis-to-repo", "--limit", "3"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("E7610"), "\(result.stdout)")
+
+        result = try await cli(["verify", "--pair", "hmis-to-repo", "--year", "2024", "--month", "6"])
+        #expect(result.status == 1, "values of the missing data element cannot be equal")
+        #expect(result.stdout.contains("NOT EQUAL"))
+
+        // Bad input: one line naming the problem, a non-zero exit, nothing written.
+        let runsBefore = try await cli(["status"]).stdout
+        for (arguments, expected) in [
+            (["run", "--pair", "hmis-to-repo"], "give the period window"),
+            (["run", "--pair", "hmis-to-repo", "--year", "2024", "--month", "13"], "--month 13"),
+            (["run", "--pair", "hmis-to-repo", "--year", "2024", "--period", "2024Q1"], "give one of"),
+            (["run", "--pair", "hmis-to-repo", "--period", "2024X9"], "not a DHIS2 period id"),
+            (["run", "--pair", "nope", "--year", "2024"], "nope"),
+            (["run", "--pair", "hmis-to-repo", "--year", "2024", "--districts", "Atlantis"], "Atlantis"),
+            (["pair", "add", "bad", "--source", "hmis", "--destination", "nowhere"], "nowhere"),
+        ] {
+            result = try await cli(arguments)
+            #expect(result.status != 0, "\(arguments)")
+            let lines = result.stderr.split(separator: "\n", omittingEmptySubsequences: true)
+                .filter { !$0.hasPrefix("Usage:") && !$0.contains("--help") }
+            #expect(lines.count == 1, "\(arguments): \(result.stderr)")
+            #expect(result.stderr.contains(expected), "\(arguments): \(result.stderr)")
+        }
+        #expect(try await cli(["status"]).stdout == runsBefore)
     }
 }

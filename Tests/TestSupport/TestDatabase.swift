@@ -66,6 +66,21 @@ public enum TestDatabase {
         return (result.status, result.stdout, result.stderr)
     }
 
+    /// `run` on a thread of its own: a test waiting for a child blocks no thread of the cooperative pool,
+    /// which in-process simulators the child talks to need (2-core CI machines have only two).
+    public static func runDetached(
+        _ executable: URL,
+        _ arguments: [String],
+        environment extra: [String: String] = [:]
+    ) async throws -> (status: Int32, stdout: String, stderr: String) {
+        try await withCheckedThrowingContinuation { continuation in
+            let thread = Thread {
+                continuation.resume(with: Result { try run(executable, arguments, environment: extra) })
+            }
+            thread.start()
+        }
+    }
+
     /// The repository root, for scripts the tests drive.
     public static let repositoryRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
