@@ -32,7 +32,7 @@ struct SliceTransfer: Sendable {
     ) async throws -> Int {
         var query = DataValueQuery()
         query.dataSets = [slice.dataSet]
-        query.periods = [slice.period]
+        query.periods = slice.periods
         query.orgUnits = [slice.orgUnit]
         query.children = true
         query.includeDeleted = pair.includeDeleted
@@ -55,11 +55,18 @@ struct SliceTransfer: Sendable {
 
         let batchSize = pair.batchSize
         let forwardDeletions = pair.deletionPolicy == .propagate
-        var batch: [DataValue] = []
-        batch.reserveCapacity(min(batchSize, 50_000))
+        // Deletions travel in their own importStrategy=DELETE batches (dhis2-api.md §2.6): a DELETE of a
+        // value the destination never had, or already deleted, is `ignored`, whereas an inline
+        // `"deleted": true` under CREATE_AND_UPDATE writes a fresh tombstone (counted `imported`) on every
+        // run, so a rerun would never come back clean.
+        var deleteOptions = options
+        deleteOptions.importStrategy = "DELETE"
+        var upserts: [DataValue] = []
+        var deletions: [DataValue] = []
+        upserts.reserveCapacity(min(batchSize, 50_000))
         var read = 0
 
-        func flush() async throws {
+        func flush(_ batch: inout [DataValue], _ options: DataValueImportOptions) async throws {
             guard !batch.isEmpty else { return }
             let summary = try await destination.importDataValues(
                 batch,
@@ -88,12 +95,17 @@ struct SliceTransfer: Sendable {
         try await source.exportDataValues(query) { values in
             for value in values {
                 read += 1
-                if value.deleted == true && !forwardDeletions { continue }
-                batch.append(value)
+                if value.deleted == true {
+                    if forwardDeletions { deletions.append(value) }
+                } else {
+                    upserts.append(value)
+                }
             }
-            if batch.count >= batchSize { try await flush() }
+            if upserts.count >= batchSize { try await flush(&upserts, options) }
+            if deletions.count >= batchSize { try await flush(&deletions, deleteOptions) }
         }
-        try await flush()
+        try await flush(&upserts, options)
+        try await flush(&deletions, deleteOptions)
         return read
     }
 

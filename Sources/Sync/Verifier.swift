@@ -70,7 +70,7 @@ public struct Verifier: Sendable {
         for slice in runPlan.plan.slices {
             var query = DataValueQuery()
             query.dataSets = [slice.dataSet]
-            query.periods = [slice.period]
+            query.periods = slice.periods
             query.orgUnits = [slice.orgUnit]
             query.children = true
             if pair.idScheme == .code { query.idScheme = "CODE" }

@@ -46,14 +46,46 @@ struct SyncEngineTests {
             #expect(rerun.state == "done")
             #expect(rerun.resumed == false)
             #expect(rerun.runID != outcome.runID)
-            // Unchanged values come back `ignored`; only the soft-deleted rows are written again, because DHIS2
-            // counts a payload row over a soft-deleted one as a new import (dhis2-api.md §2.5).
-            let tombstones = harness.destination.writtenValues().filter { $0.deleted == true }.count
-            #expect(tombstones > 0)
-            #expect(rerun.counts.imported == tombstones)
+            // Unchanged values come back `ignored`, deletions of values the destination never had too (they
+            // travel as importStrategy=DELETE, which leaves no tombstone behind).
+            #expect(rerun.counts.imported == 0)
             #expect(rerun.counts.updated == 0)
-            #expect(rerun.counts.ignored == rerun.counts.valuesRead - tombstones)
-            #expect(rerun.counts.valuesRead == outcome.counts.valuesRead)
+            #expect(rerun.counts.deleted == 0)
+            #expect(rerun.counts.ignored == rerun.counts.valuesRead)
+            #expect(harness.destination.writtenValues().allSatisfy { $0.deleted != true })
+
+            // An edit and a deletion at the source reach the destination on the next run.
+            let live = harness.destination.writtenValues().filter { $0.value != nil && $0.dataElement != nil }
+            let edited = try #require(live.first { $0.period?.count == 6 })
+            let removed = try #require(live.last { $0.period?.count == 6 && $0 != edited })
+            var change = DataValueImportOptions()
+            change.importStrategy = "CREATE_AND_UPDATE"
+            var newValue = edited
+            newValue.value = "9999"
+            newValue.comment = "corrected by the district"
+            #expect(try await harness.sourceClient.importDataValues([newValue], options: change).status == .success)
+            change.importStrategy = "DELETE"
+            #expect(try await harness.sourceClient.importDataValues([removed], options: change).status == .success)
+            let third = try await harness.run(.year(2024))
+            #expect(third.counts.updated == 1)
+            #expect(third.counts.deleted == 1)
+            #expect(third.counts.imported == 0)
+            let copied = harness.destination.storedValue(
+                dataElement: edited.dataElement ?? "",
+                period: edited.period ?? "",
+                orgUnit: edited.orgUnit ?? "",
+                categoryOptionCombo: edited.categoryOptionCombo,
+                attributeOptionCombo: edited.attributeOptionCombo
+            )
+            #expect(copied?.value == "9999" && copied?.comment == "corrected by the district")
+            let gone = harness.destination.storedValue(
+                dataElement: removed.dataElement ?? "",
+                period: removed.period ?? "",
+                orgUnit: removed.orgUnit ?? "",
+                categoryOptionCombo: removed.categoryOptionCombo,
+                attributeOptionCombo: removed.attributeOptionCombo
+            )
+            #expect(gone?.deleted == true)
             #expect(try await harness.verify(.year(2024)).isEqual)
         }
     }

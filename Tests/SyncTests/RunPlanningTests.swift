@@ -71,8 +71,9 @@ struct RunPlanningTests {
         }
     }
 
-    @Test func slicesAreEveryDataSetPeriodInsideTheWindowTimesEveryOrgUnit() {
+    @Test func slicesGroupEachDataSetsPeriodsByQuarterTimesEveryOrgUnit() {
         let dataSets: [SlicePlanner.DataSetInput] = [
+            .init(uid: "daily", periodType: "Daily"),
             .init(uid: "monthly", periodType: "Monthly"),
             .init(uid: "weekly", periodType: "Weekly"),
             .init(uid: "quarterly", periodType: "Quarterly"),
@@ -81,22 +82,39 @@ struct RunPlanningTests {
             .init(uid: "odd", periodType: "Fortnightly"),
         ]
         let plan = SlicePlanner.plan(dataSets: dataSets, orgUnits: ["ouB", "ouA"], window: .year(2024))
-        func periods(_ uid: String) -> [String] {
-            plan.slices.filter { $0.dataSet == uid && $0.orgUnit == "ouA" }.map(\.period)
+        func groups(_ uid: String) -> [[String]] {
+            plan.slices.filter { $0.dataSet == uid && $0.orgUnit == "ouA" }.map(\.periods)
         }
-        #expect(periods("monthly") == (1...12).map { String(format: "2024%02d", $0) })
-        #expect(periods("quarterly") == ["2024Q1", "2024Q2", "2024Q3", "2024Q4"])
-        #expect(periods("yearly") == ["2024"])
-        // 2024W01 starts on Monday 1 January; 2024W52 ends on Sunday 29 December; 2025W01 straddles the year.
-        #expect(periods("weekly").count == 52)
+        #expect(
+            groups("monthly") == [
+                ["202401", "202402", "202403"], ["202404", "202405", "202406"], ["202407", "202408", "202409"],
+                ["202410", "202411", "202412"],
+            ]
+        )
+        #expect(groups("quarterly") == [["2024Q1"], ["2024Q2"], ["2024Q3"], ["2024Q4"]])
+        #expect(groups("yearly") == [["2024"]])
+        // A leap year: 91 + 91 + 92 + 92 days.
+        #expect(groups("daily").map(\.count) == [91, 91, 92, 92])
+        #expect(groups("daily").first?.first == "20240101" && groups("daily").last?.last == "20241231")
+        // Weeks go with the quarter they start in: 2024W40 starts on Monday 30 September. 2024W1 starts on
+        // Monday 1 January; 2024W52 ends on Sunday 29 December; 2025W1 straddles the year and is left out.
+        #expect(groups("weekly").map(\.count) == [13, 13, 14, 12])
+        #expect(groups("weekly")[2].last == "2024W40")
         // A July financial year never lies inside one calendar year.
-        #expect(periods("july").isEmpty)
+        #expect(groups("july").isEmpty)
         #expect(plan.skipped["odd"]?.contains("Fortnightly") == true)
-        #expect(plan.slices.count == (12 + 52 + 4 + 1) * 2)
-        // Grouped by data set, then chronological, then by org unit.
+        #expect(plan.slices.count == (4 + 4 + 4 + 4 + 1) * 2)
         #expect(plan.slices.map(\.dataSet) == plan.slices.map(\.dataSet).sorted())
-        #expect(Array(periods("weekly").prefix(2)) == ["2024W1", "2024W2"])
         #expect(Set(plan.slices).count == plan.slices.count)
+
+        // A one-week window is one slice per org unit.
+        let week = SlicePlanner.plan(
+            dataSets: [.init(uid: "daily", periodType: "Daily")],
+            orgUnits: ["ouA"],
+            window: PeriodWindow(range: CalendarDate(iso: "2024-03-04")!...CalendarDate(iso: "2024-03-10")!)
+        )
+        #expect(week.slices.map(\.periods) == [(4...10).map { String(format: "202403%02d", $0) }])
+        #expect(week.slices.first?.description == "daily/20240304…20240310/ouA")
     }
 
     @Test func ledgerRowsCarryTheBatchValueTheirIndexPointsAt() throws {
