@@ -180,10 +180,14 @@ CREATE TABLE watermarks (
     FOREIGN KEY (pair_id, data_set_uid) REFERENCES pair_data_sets (pair_id, uid) ON DELETE CASCADE
 );
 
--- migrate: 2 runs remember the org unit selection they were asked for, so a rerun resumes its own run
+-- migrate: 2 runs remember the org unit selection they were asked for, so a rerun resumes its own run; batches default to 2000 values
 
 -- `run --districts "A,B"` plans only those org units; a rerun with the same window and the same
 -- selection resumes the unfinished run instead of starting another. Empty: the pair's org units.
 ALTER TABLE runs ADD COLUMN selection text NOT NULL DEFAULT '';
 CREATE INDEX runs_resumable_idx ON runs (pair_id, kind, window_start, window_end, selection)
     WHERE state <> 'done';
+
+-- A slice's periods are grouped by quarter: `slices.period_id` holds their ids, comma-separated.
+-- Measured with scripts/bench-sync: 2000 values a batch was as fast as 5000 and held less memory.
+ALTER TABLE pairs ALTER COLUMN batch_size SET DEFAULT 2000;

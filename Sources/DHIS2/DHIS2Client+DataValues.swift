@@ -127,7 +127,15 @@ extension DHIS2Client {
         var writer = DataValueSetWriter(header: header, omitting: omitting)
         for value in values { writer.append(value) }
         writer.finish()
-        let body = writer.takeAll()
+        return try await importDataValueSet(writer.takeAll(), options: options)
+    }
+
+    /// `POST /api/dataValueSets` with a payload already written (by a ``DataValueSetWriter``): callers that
+    /// build the body as values stream in hold the bytes alone, not the values as well.
+    public func importDataValueSet(
+        _ body: [UInt8],
+        options: DataValueImportOptions = DataValueImportOptions()
+    ) async throws(DHIS2Error) -> ImportSummary {
         let endpoint = "POST /api/dataValueSets"
         let response = try await send(.post, "dataValueSets", query: options.queryItems, body: body, accepting: [409])
         guard options.async else {

@@ -56,5 +56,5 @@ public struct Pair: Sendable, Hashable {
     }
 
     /// Values per import request. Measured with `scripts/bench-sync`: see docs/architecture.md.
-    public static let defaultBatchSize = 5000
+    public static let defaultBatchSize = 2000
 }

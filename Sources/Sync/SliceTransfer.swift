@@ -61,21 +61,24 @@ struct SliceTransfer: Sendable {
         // run, so a rerun would never come back clean.
         var deleteOptions = options
         deleteOptions.importStrategy = "DELETE"
-        var upserts: [DataValue] = []
-        var deletions: [DataValue] = []
-        upserts.reserveCapacity(min(batchSize, 50_000))
+        // A batch is held as the request body it becomes (about 200 bytes a value), not as decoded values
+        // as well; the few values a conflict points at are read back from that body.
+        func newBatch() -> DataValueSetWriter {
+            DataValueSetWriter(header: header, omitting: [.created, .lastUpdated])
+        }
+        var upserts = newBatch()
+        var deletions = newBatch()
         var read = 0
 
-        func flush(_ batch: inout [DataValue], _ options: DataValueImportOptions) async throws {
-            guard !batch.isEmpty else { return }
-            let summary = try await destination.importDataValues(
-                batch,
-                header: header,
-                options: options,
-                omitting: [.created, .lastUpdated]
-            )
-            let conflicts = Self.ledgerConflicts(summary, batch: batch)
-            var counts = SliceCounts(valuesRead: batch.count)
+        func flush(_ batch: inout DataValueSetWriter, _ options: DataValueImportOptions) async throws {
+            let count = batch.valueCount
+            guard count > 0 else { return }
+            batch.finish()
+            let body = batch.takeAll()
+            batch = newBatch()
+            let summary = try await destination.importDataValueSet(body, options: options)
+            let conflicts = Self.ledgerConflicts(summary, body: body)
+            var counts = SliceCounts(valuesRead: count)
             counts.imported = summary.importCount.imported
             counts.updated = summary.importCount.updated
             counts.ignored = summary.importCount.ignored
@@ -85,11 +88,10 @@ struct SliceTransfer: Sendable {
             if summary.committedNothing {
                 let reason = summary.conflictRows.first.map { "\($0.errorCode ?? "") \($0.message)" }
                 throw Failure(
-                    description: "the destination refused a whole batch of \(batch.count) values: "
+                    description: "the destination refused a whole batch of \(count) values: "
                         + "\(summary.description ?? "import aborted")\(reason.map { " (\($0))" } ?? "")"
                 )
             }
-            batch.removeAll(keepingCapacity: true)
         }
 
         try await source.exportDataValues(query) { values in
@@ -101,8 +103,8 @@ struct SliceTransfer: Sendable {
                     upserts.append(value)
                 }
             }
-            if upserts.count >= batchSize { try await flush(&upserts, options) }
-            if deletions.count >= batchSize { try await flush(&deletions, deleteOptions) }
+            if upserts.valueCount >= batchSize { try await flush(&upserts, options) }
+            if deletions.valueCount >= batchSize { try await flush(&deletions, deleteOptions) }
         }
         try await flush(&upserts, options)
         try await flush(&deletions, deleteOptions)
@@ -110,17 +112,23 @@ struct SliceTransfer: Sendable {
     }
 
     /// The ledger rows for an import summary: one per conflict, object and payload index, each with
-    /// the batch value the index points at.
-    static func ledgerConflicts(_ summary: ImportSummary, batch: [DataValue]) -> [RunLedger.Conflict] {
-        summary.conflictRows.flatMap { row -> [RunLedger.Conflict] in
-            guard !row.indexes.isEmpty else { return [RunLedger.Conflict(row: row, valueIndex: nil, value: nil)] }
-            return row.indexes.map { index in
-                RunLedger.Conflict(
-                    row: row,
-                    valueIndex: index,
-                    value: batch.indices.contains(index) ? batch[index] : nil
-                )
+    /// the value of the posted body that the index points at.
+    static func ledgerConflicts(_ summary: ImportSummary, body: [UInt8]) -> [RunLedger.Conflict] {
+        let rows = summary.conflictRows
+        let wanted = Set(rows.flatMap(\.indexes))
+        var values: [Int: DataValue] = [:]
+        if !wanted.isEmpty {
+            // The body is our own writer's output: it parses; a failure would only leave values out.
+            var decoder = DataValueSetDecoder()
+            var index = 0
+            try? decoder.feed(body) { value in
+                if wanted.contains(index) { values[index] = value }
+                index += 1
             }
+        }
+        return rows.flatMap { row -> [RunLedger.Conflict] in
+            guard !row.indexes.isEmpty else { return [RunLedger.Conflict(row: row, valueIndex: nil, value: nil)] }
+            return row.indexes.map { RunLedger.Conflict(row: row, valueIndex: $0, value: values[$0]) }
         }
     }
 }

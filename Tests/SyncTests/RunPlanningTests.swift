@@ -117,7 +117,7 @@ struct RunPlanningTests {
         #expect(week.slices.first?.description == "daily/20240304…20240310/ouA")
     }
 
-    @Test func ledgerRowsCarryTheBatchValueTheirIndexPointsAt() throws {
+    @Test func ledgerRowsCarryThePostedValueTheirIndexPointsAt() throws {
         let json = """
             {"status":"WARNING","importCount":{"imported":1,"updated":0,"ignored":2,"deleted":0},
              "conflicts":[
@@ -133,7 +133,8 @@ struct RunPlanningTests {
         let batch = (0..<3).map { index in
             DataValue(dataElement: index == 1 ? "deFound0001" : "deMissing01", period: "202401", value: "\(index)")
         }
-        let rows = SliceTransfer.ledgerConflicts(summary, batch: batch)
+        let body = DataValueSetWriter.encode(batch, header: DataValueSetHeader(dataSet: "dataSet0001"))
+        let rows = SliceTransfer.ledgerConflicts(summary, body: body)
         #expect(rows.count == 4)
         #expect(rows[0].valueIndex == 0 && rows[0].value?.value == "0" && rows[0].row.errorCode == "E7610")
         #expect(rows[1].valueIndex == 2 && rows[1].value?.value == "2")
