@@ -82,6 +82,15 @@ public struct SyncRunner: Sendable {
         destination: DHIS2Client,
         progress: @escaping @Sendable (Progress) -> Void = { _ in }
     ) async throws -> Outcome {
+        if let via = pair.viaURL {
+            // Stored since the schema knows middleware pairs; posting to the middleware is not built yet,
+            // and silently writing to the destination instead would be worse than refusing.
+            throw SyncError(
+                .invalidInput,
+                "pair \(pair.name) is in middleware mode (--via \(via)), which this build cannot run yet; "
+                    + "define the pair without --via to sync directly"
+            )
+        }
         let lockKey = PostgresConnection.advisoryKey("dhis2-sync.pair.\(pair.id)")
         guard try await connection.tryAdvisoryLock(lockKey) else {
             throw SyncError(

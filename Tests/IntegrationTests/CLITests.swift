@@ -119,6 +119,13 @@ struct CLITests {
         result = try await cli(["pair", "show", "hmis-to-repo"])
         #expect(result.stdout.contains("org units (4 active)"), "\(result.stdout)")
 
+        result = try await cli(["pair", "list"])
+        #expect(result.stdout.contains("hmis-to-repo"), "\(result.stdout)")
+        #expect(try await cli(["pair", "disable", "hmis-to-repo"]).status == 0)
+        result = try await cli(["run", "--year", "2024", "--month", "6"])
+        #expect(result.status == 1 && result.stderr.contains("no enabled pair"), "\(result.stderr)")
+        #expect(try await cli(["pair", "enable", "hmis-to-repo"]).status == 0)
+
         result = try await cli(["run", "--pair", "hmis-to-repo", "--year", "2024", "--month", "6", "--dry-run"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("dry run"))

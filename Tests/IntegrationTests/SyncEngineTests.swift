@@ -279,6 +279,27 @@ struct SyncEngineTests {
         }
     }
 
+    @Test func aMiddlewarePairIsRefusedNotSyncedDirectly() async throws {
+        try await SyncHarness.with { harness in
+            var definition = Pair.Definition(name: "via-pair", source: "source", destination: "destination")
+            definition.viaURL = "https://middleware.example.org/queue"
+            let store = PairStore(connection: harness.connection)
+            _ = try await store.add(definition)
+            let pair = try await store.get("via-pair")
+            await #expect {
+                try await harness.runner().run(
+                    pair,
+                    SyncRunner.Request(selection: .month(1, of: 2024)),
+                    source: harness.sourceClient,
+                    destination: harness.destinationClient
+                )
+            } throws: { error in
+                "\(error)".contains("middleware mode") && "\(error)".contains("without --via")
+            }
+            #expect(harness.destination.writtenValues().isEmpty)
+        }
+    }
+
     @Test func refreshIsIdempotentAndMarksVanishedOrgUnitsInactive() async throws {
         try await SyncHarness.with { harness in
             let catalog = PairCatalog(connection: harness.connection)
