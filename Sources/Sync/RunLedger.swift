@@ -48,7 +48,9 @@ public struct RunLedger: Sendable {
     }
 
     /// Begins a run of a pair, or resumes the newest unfinished one with the same kind, window and
-    /// selection. Call it holding the pair's advisory lock: any other run still marked running is
+    /// selection. `sourceServerDate` is the source's clock as it reports it (no zone): it is stored as
+    /// if it were UTC and read back the same way, so the watermark round-trips exactly; a resumed run
+    /// keeps its first one, since its done slices saw nothing later. Call it holding the pair's advisory lock: any other run still marked running is
     /// then a leftover of a process that died, and is marked abandoned.
     public func begin(
         pairID: Int,
@@ -91,7 +93,7 @@ public struct RunLedger: Sendable {
                 try db.execute(
                     """
                     UPDATE runs SET state = 'running', finished_at = NULL, error = NULL, host = $2, pid = $3,
-                           source_server_date = coalesce($4::timestamptz, source_server_date)
+                           source_server_date = coalesce(source_server_date, $4::timestamp AT TIME ZONE 'UTC')
                     WHERE id = $1
                     """,
                     [resumable, host, pid, sourceServerDate]
@@ -101,7 +103,7 @@ public struct RunLedger: Sendable {
             let id = try db.query(
                 """
                 INSERT INTO runs (pair_id, kind, window_start, window_end, selection, source_server_date, host, pid)
-                VALUES ($1, $2, $3::date, $4::date, $5, $6::timestamptz, $7, $8) RETURNING id
+                VALUES ($1, $2, $3::date, $4::date, $5, $6::timestamp AT TIME ZONE 'UTC', $7, $8) RETURNING id
                 """,
                 [pairID, kind.rawValue, start, end, selection, sourceServerDate, host, pid]
             )[0].decode(Int.self, at: 0)
@@ -115,7 +117,7 @@ public struct RunLedger: Sendable {
         try await connection.execute(
             """
             INSERT INTO slices (run_id, pair_id, data_set_uid, period_id, org_unit_uid)
-            SELECT $1, $2, s.data_set, s.period, s.org_unit
+            SELECT $1, $2, s.data_set, nullif(s.period, ''), s.org_unit
             FROM unnest($3::text[], $4::text[], $5::text[]) AS s (data_set, period, org_unit)
             ON CONFLICT DO NOTHING
             """,

@@ -7,19 +7,31 @@ struct RunPlan: Sendable {
     var plan: SlicePlanner.Plan
     var dataSets: [String: PairCatalog.StoredDataSet]
 
-    static func make(_ pair: Pair, _ request: SyncRunner.Request, catalog: PairCatalog) async throws -> RunPlan {
+    static func make(
+        _ pair: Pair,
+        _ request: SyncRunner.Request,
+        catalog: PairCatalog,
+        incrementalWindowDays: Int = SyncRunner.Settings().incrementalWindowDays
+    ) async throws -> RunPlan {
         let units = try await selectOrgUnits(pair, request.districts, catalog: catalog)
         let dataSets = try await catalog.dataSets(pairID: pair.id)
-        let window = request.selection.window(today: request.today)
-        let plan = SlicePlanner.plan(
-            dataSets: dataSets.map { .init(uid: $0.uid, periodType: $0.periodType) },
-            orgUnits: units,
-            window: window
-        )
+        let inputs = dataSets.map { SlicePlanner.DataSetInput(uid: $0.uid, periodType: $0.periodType) }
+        let window: PeriodWindow
+        let plan: SlicePlanner.Plan
+        if request.incremental {
+            // Back far enough for late reports, forward a year for data sets with open future periods.
+            window = PeriodWindow(
+                range: request.today.adding(days: -incrementalWindowDays)...request.today.adding(days: 366)
+            )
+            plan = SlicePlanner.incrementalPlan(dataSets: inputs, orgUnits: units)
+        } else {
+            window = request.selection.window(today: request.today)
+            plan = SlicePlanner.plan(dataSets: inputs, orgUnits: units, window: window)
+        }
         guard !plan.slices.isEmpty else {
             throw SyncError(
                 .invalidInput,
-                "nothing to sync for pair \(pair.name) with \(request.selection): no data set has a period "
+                "nothing to sync for pair \(pair.name) with \(request.label): no data set has a period "
                     + "of its type lying entirely inside \(window.range.lowerBound)…\(window.range.upperBound)"
             )
         }

@@ -85,4 +85,17 @@ public enum SlicePlanner {
         }
         return Plan(slices: slices, skipped: skipped)
     }
+
+    /// An incremental run's slices: every (data set, org unit), without periods (the export asks for a
+    /// date range and `lastUpdated` instead). Data sets of unknown period types are planned too: the
+    /// server, not this build, decides which of their periods fall in the range.
+    public static func incrementalPlan(dataSets: [DataSetInput], orgUnits: [String]) -> Plan {
+        var slices: [SliceKey] = []
+        for dataSet in dataSets.sorted(by: { $0.uid < $1.uid }) {
+            for unit in orgUnits.sorted() {
+                slices.append(SliceKey(dataSet: dataSet.uid, period: "", orgUnit: unit))
+            }
+        }
+        return Plan(slices: slices, skipped: [:])
+    }
 }

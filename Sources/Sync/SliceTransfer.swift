@@ -11,7 +11,18 @@ struct SliceTransfer: Sendable {
     let source: DHIS2Client
     let destination: DHIS2Client
     let dryRun: Bool
+    /// Set for an incremental run: slices without periods read this date range, changed since a time.
+    var incremental: IncrementalScope?
     let logger: Logger
+
+    /// What an incremental slice exports: every period inside `startDate…endDate` (2.43 refuses
+    /// `lastUpdated` alone, dhis2-core#24465), changed at or after the data set's `lastUpdated`.
+    struct IncrementalScope: Sendable {
+        var startDate: String
+        var endDate: String
+        /// Per data set; a data set without a watermark yet reads its whole range.
+        var lastUpdated: [String: String]
+    }
 
     /// One acknowledged batch.
     struct Batch: Sendable {
@@ -32,7 +43,13 @@ struct SliceTransfer: Sendable {
     ) async throws -> Int {
         var query = DataValueQuery()
         query.dataSets = [slice.dataSet]
-        query.periods = slice.periods
+        if slice.period.isEmpty, let incremental {
+            query.startDate = incremental.startDate
+            query.endDate = incremental.endDate
+            query.lastUpdated = incremental.lastUpdated[slice.dataSet]
+        } else {
+            query.periods = slice.periods
+        }
         query.orgUnits = [slice.orgUnit]
         query.children = true
         query.includeDeleted = pair.includeDeleted

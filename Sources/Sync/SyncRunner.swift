@@ -5,7 +5,8 @@ import Logging
 import Postgres
 import Synchronization
 
-/// Runs a pair's backlog for a period selection: plan, resume, move the slices, close the run.
+/// Runs a pair for a period selection (backlog) or since its watermarks (incremental): plan, resume,
+/// move the slices, close the run.
 ///
 /// Slices run concurrently (``Settings/concurrency``); a failing slice is retried with backoff, then
 /// marked failed, and never stops the others. The pair's advisory lock keeps two processes off one
@@ -18,13 +19,22 @@ public struct SyncRunner: Sendable {
         public var maxAttempts = 3
         /// Wait before the second attempt; doubles for each further one.
         public var retryDelay: Duration = .seconds(2)
+        /// Incremental runs read every period ending in the last this many days (and open future ones):
+        /// wide enough for late reporting, and the first run's backlog when a data set has no watermark.
+        public var incrementalWindowDays = 730
+        /// Incremental exports start this long before the watermark: DHIS2 shifts `lastUpdated` by its
+        /// time zone and commits slowly, and values delivered twice come back `ignored`.
+        public var incrementalOverlap: Duration = .seconds(300)
 
         public init() {}
     }
 
     /// What a run asks for.
     public struct Request: Sendable, Hashable {
+        /// The backlog window; ignored by an incremental run.
         public var selection: PeriodSelection
+        /// Changes since each data set's watermark, instead of a backlog window.
+        public var incremental = false
         /// Narrows the pair's org units by name (case-insensitive); empty means all of them.
         public var districts: [String] = []
         public var dryRun = false
@@ -34,6 +44,15 @@ public struct SyncRunner: Sendable {
         public init(selection: PeriodSelection) {
             self.selection = selection
         }
+
+        /// An incremental run (`run --incremental`).
+        public static func incremental() -> Request {
+            var request = Request(selection: .currentDate)
+            request.incremental = true
+            return request
+        }
+
+        var label: String { incremental ? "--incremental" : "\(selection)" }
     }
 
     /// Progress, as slices finish.
@@ -124,22 +143,55 @@ public struct SyncRunner: Sendable {
             logger.info("pair \(pair.name) has no org units yet: reading them from the source")
             _ = try await PairRefresher(catalog: catalog, logger: logger).refresh(pair, source: source)
         }
-        let runPlan = try await RunPlan.make(pair, request, catalog: catalog)
+        let runPlan = try await RunPlan.make(
+            pair,
+            request,
+            catalog: catalog,
+            incrementalWindowDays: settings.incrementalWindowDays
+        )
         let (window, plan, dataSetByUID) = (runPlan.window, runPlan.plan, runPlan.dataSets)
         for (uid, reason) in plan.skipped.sorted(by: { $0.key < $1.key }) {
             logger.warning("data set \(uid) is skipped: \(reason)")
         }
-        let serverDate = try? await source.systemInfo().serverDate
+        let serverDate: String?
+        var scope: SliceTransfer.IncrementalScope?
+        if request.incremental {
+            // The watermark is the source's clock, never ours: the two may disagree by minutes or zones.
+            guard let date = try await source.systemInfo().serverDate, !date.isEmpty else {
+                throw SyncError(
+                    .invalidInput,
+                    "the source \(pair.source.name) does not report serverDate in /api/system/info, which an "
+                        + "incremental run needs as its watermark; run backlogs with period flags instead"
+                )
+            }
+            serverDate = date
+            scope = SliceTransfer.IncrementalScope(
+                startDate: window.range.lowerBound.iso,
+                endDate: window.range.upperBound.iso,
+                lastUpdated: try await WatermarkStore(connection: connection)
+                    .exportStarts(pairID: pair.id, overlap: settings.incrementalOverlap)
+            )
+        } else {
+            serverDate = try? await source.systemInfo().serverDate
+        }
 
         if request.dryRun {
-            return try await dryRun(pair, plan, dataSetByUID, source, destination, started, progress)
+            let transfer = SliceTransfer(
+                pair: pair,
+                source: source,
+                destination: destination,
+                dryRun: true,
+                incremental: scope,
+                logger: logger
+            )
+            return try await dryRun(pair, plan, dataSetByUID, transfer, started, progress)
         }
 
         let ledger = RunLedger(connection: connection)
         let selection = request.districts.map { $0.lowercased() }.sorted().joined(separator: ",")
         let start = try await ledger.begin(
             pairID: pair.id,
-            kind: .backlog,
+            kind: request.incremental ? .incremental : .backlog,
             window: window,
             selection: selection,
             sourceServerDate: serverDate
@@ -149,7 +201,7 @@ public struct SyncRunner: Sendable {
         let total = try await ledger.sliceStates(runID: start.runID).values.reduce(0, +)
         let verb = start.resumed ? "resuming" : "starting"
         logger.info(
-            "\(verb) run \(start.runID) of pair \(pair.name): \(pending.count) of \(total) slices to do (\(request.selection))",
+            "\(verb) run \(start.runID) of pair \(pair.name): \(pending.count) of \(total) slices to do (\(request.label))",
             metadata: ["run": "\(start.runID)"]
         )
         let transfer = SliceTransfer(
@@ -157,6 +209,7 @@ public struct SyncRunner: Sendable {
             source: source,
             destination: destination,
             dryRun: false,
+            incremental: scope,
             logger: logger
         )
         let tracker = ProgressTracker(
@@ -200,6 +253,15 @@ public struct SyncRunner: Sendable {
             abandoned: cancelled,
             error: cancelled ? "cancelled; a rerun with the same flags resumes it" : nil
         )
+        if request.incremental && !cancelled {
+            let advanced = try await WatermarkStore(connection: connection).advance(runID: start.runID)
+            if !advanced.isEmpty {
+                logger.info(
+                    "watermark of \(advanced.count) data set(s) moved to the source's \(serverDate ?? "")",
+                    metadata: ["run": "\(start.runID)"]
+                )
+            }
+        }
         return Outcome(
             pair: pair.name,
             runID: start.runID,
@@ -278,12 +340,10 @@ public struct SyncRunner: Sendable {
         _ pair: Pair,
         _ plan: SlicePlanner.Plan,
         _ dataSetByUID: [String: PairCatalog.StoredDataSet],
-        _ source: DHIS2Client,
-        _ destination: DHIS2Client,
+        _ transfer: SliceTransfer,
         _ started: ContinuousClock.Instant,
         _ progress: @escaping @Sendable (Progress) -> Void
     ) async throws -> Outcome {
-        let transfer = SliceTransfer(pair: pair, source: source, destination: destination, dryRun: true, logger: logger)
         let tracker = ProgressTracker(
             pair: pair.name,
             total: plan.slices.count,

@@ -27,6 +27,8 @@ struct GlobalOptions: ParsableArguments {
             var concurrency: Int?
             var maxAttempts: Int?
             var retryDelaySeconds: Double?
+            var incrementalWindowDays: Int?
+            var overlapSeconds: Int?
         }
         var database: Database?
         var sync: Sync?
@@ -38,23 +40,35 @@ struct GlobalOptions: ParsableArguments {
         guard let sync = try fileSettings(environment: ProcessInfo.processInfo.environment)?.sync else {
             return settings
         }
-        if let concurrency = sync.concurrency {
-            guard (1...64).contains(concurrency) else {
-                throw CLIError("the configuration's sync.concurrency \(concurrency) must be between 1 and 64")
+        /// A configured number, refused with the key and the allowed range when outside it.
+        func checked<Number: Comparable>(
+            _ value: Number?,
+            _ key: String,
+            _ range: ClosedRange<Number>
+        ) throws
+            -> Number?
+        {
+            guard let value else { return nil }
+            guard range.contains(value) else {
+                throw CLIError(
+                    "the configuration's sync.\(key) \(value) must be between \(range.lowerBound) and "
+                        + "\(range.upperBound)"
+                )
             }
+            return value
+        }
+        if let concurrency = try checked(sync.concurrency, "concurrency", 1...64) {
             settings.concurrency = concurrency
         }
-        if let attempts = sync.maxAttempts {
-            guard (1...20).contains(attempts) else {
-                throw CLIError("the configuration's sync.maxAttempts \(attempts) must be between 1 and 20")
-            }
-            settings.maxAttempts = attempts
-        }
-        if let delay = sync.retryDelaySeconds {
-            guard delay >= 0 && delay <= 3600 else {
-                throw CLIError("the configuration's sync.retryDelaySeconds \(delay) must be between 0 and 3600")
-            }
+        if let attempts = try checked(sync.maxAttempts, "maxAttempts", 1...20) { settings.maxAttempts = attempts }
+        if let delay = try checked(sync.retryDelaySeconds, "retryDelaySeconds", 0...3600) {
             settings.retryDelay = .milliseconds(Int(delay * 1000))
+        }
+        if let days = try checked(sync.incrementalWindowDays, "incrementalWindowDays", 1...3660) {
+            settings.incrementalWindowDays = days
+        }
+        if let overlap = try checked(sync.overlapSeconds, "overlapSeconds", 0...86_400) {
+            settings.incrementalOverlap = .seconds(overlap)
         }
         return settings
     }

@@ -14,27 +14,37 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var window: WindowOptions
-    @Flag(help: "Incremental sync by watermark (lastUpdated), for cron and serve.") var incremental = false
+    @Flag(help: "What changed since each data set's watermark (lastUpdated on the source's clock), for cron.")
+    var incremental = false
     @Flag(help: "Ask the destination what would change (dryRun=true); write nothing anywhere.") var dryRun = false
 
     func validate() throws {
-        if incremental {
+        guard incremental else { return try window.check() }
+        let periodFlags: Bool
+        do {
+            periodFlags = try window.selection() != nil
+        } catch {
+            throw ValidationError(error.message)
+        }
+        if periodFlags {
             throw ValidationError(
-                "--incremental is not available in this build yet (watermark sync comes with `serve`); "
-                    + "give a period flag for a backlog run instead"
+                "--incremental reads what changed since each data set's watermark; drop the period flags, "
+                    + "or drop --incremental for a backlog run"
             )
         }
-        try window.check()
     }
 
     func run() async throws {
         try await reportingErrors {
             let logger = global.makeLogger()
+            // A bad configuration file is reported before anything else happens.
+            let settings = try global.runnerSettings()
             let connection = try await global.connectDatabase(logger: logger)
             let chosen = try await window.chosenPairs(PairStore(connection: connection))
-            var request = try window.request()
+            var request = incremental ? .incremental() : try window.request()
+            request.districts = window.districtNames
             request.dryRun = dryRun
-            let runner = SyncRunner(connection: connection, settings: try global.runnerSettings(), logger: logger)
+            let runner = SyncRunner(connection: connection, settings: settings, logger: logger)
             var failures: [String] = []
             for pair in chosen {
                 let outcome = try await SyncSession.run(pair, request, runner: runner, logger: logger)

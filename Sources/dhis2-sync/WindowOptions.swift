@@ -43,10 +43,13 @@ struct WindowOptions: ParsableArguments {
     func request() throws -> SyncRunner.Request {
         guard let selection = try selection() else { throw CLIError(Self.missingWindow) }
         var request = SyncRunner.Request(selection: selection)
-        request.districts = (districts ?? "").split(separator: ",").map {
-            $0.trimmingCharacters(in: .whitespaces)
-        }.filter { !$0.isEmpty }
+        request.districts = districtNames
         return request
+    }
+
+    /// `--districts` split into names.
+    var districtNames: [String] {
+        (districts ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
     /// The pairs named by `--pair`, or every enabled one.

@@ -136,9 +136,14 @@ struct CLITests {
         #expect(result.stdout.contains("pair hmis-to-repo run 1 done"), "\(result.stdout)")
         #expect(!destination.writtenValues().isEmpty)
 
+        result = try await cli(["run", "--pair", "hmis-to-repo", "--incremental"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("done"), "\(result.stdout)")
+
         result = try await cli(["status"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("hmis-to-repo"), "\(result.stdout)")
+        #expect(result.stdout.contains("watermarks:"), "\(result.stdout)")
         result = try await cli(["conflicts", "--pair", "hmis-to-repo", "--limit", "3"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("E7610"), "\(result.stdout)")
@@ -154,6 +159,7 @@ struct CLITests {
             (["run", "--pair", "hmis-to-repo", "--year", "2024", "--month", "13"], "--month 13"),
             (["run", "--pair", "hmis-to-repo", "--year", "2024", "--period", "2024Q1"], "give one of"),
             (["run", "--pair", "hmis-to-repo", "--period", "2024X9"], "not a DHIS2 period id"),
+            (["run", "--pair", "hmis-to-repo", "--incremental", "--year", "2024"], "drop the period flags"),
             (["run", "--pair", "nope", "--year", "2024"], "nope"),
             (["run", "--pair", "hmis-to-repo", "--year", "2024", "--districts", "Atlantis"], "Atlantis"),
             (["pair", "add", "bad", "--source", "hmis", "--destination", "nowhere"], "nowhere"),

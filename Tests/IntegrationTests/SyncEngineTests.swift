@@ -279,6 +279,82 @@ struct SyncEngineTests {
         }
     }
 
+    @Test func incrementalRunsMoveWatermarksAndReadOnlyWhatChanged() async throws {
+        try await SyncHarness.with { harness in
+            func watermarks() async throws -> [String: String] {
+                var marks: [String: String] = [:]
+                for row in try await harness.connection.query(
+                    "SELECT data_set_uid, last_updated::text FROM watermarks WHERE pair_id = $1",
+                    [harness.pair.id]
+                ) {
+                    let (dataSet, mark) = try row.decode((String, String).self)
+                    marks[dataSet] = mark
+                }
+                return marks
+            }
+            #expect(try await watermarks().isEmpty)
+
+            // No watermark yet: the first run reads the whole incremental window.
+            let first = try await harness.run(.incremental())
+            #expect(first.state == "done")
+            #expect(first.counts.imported > 100)
+            let dataSets = try await PairCatalog(connection: harness.connection).dataSets(pairID: harness.pair.id)
+            let afterFirst = try await watermarks()
+            #expect(Set(afterFirst.keys) == Set(dataSets.map(\.uid)))
+            // The runs's incremental window is today − 730 days … today + 366 days.
+            let window = SyncRunner.Request.incremental().today.adding(days: -730)
+            #expect(
+                harness.destination.writtenValues().allSatisfy { value in
+                    value.period.flatMap { Period.parse($0) }.map { $0.start >= window } == true
+                }
+            )
+
+            // Two edits at the source; the next run reads exactly those.
+            let candidates = harness.destination.writtenValues().filter { $0.period == "202502" && $0.value != nil }
+            #expect(candidates.count >= 2)
+            var edits = Array(candidates.prefix(2))
+            for index in edits.indices { edits[index].value = "\(7000 + index)" }
+            var options = DataValueImportOptions()
+            options.importStrategy = "CREATE_AND_UPDATE"
+            #expect(try await harness.sourceClient.importDataValues(edits, options: options).status == .success)
+            let second = try await harness.run(.incremental())
+            #expect(second.state == "done")
+            #expect(second.counts.valuesRead == 2)
+            #expect(second.counts.updated == 2)
+            for edit in edits {
+                let copied = harness.destination.storedValue(
+                    dataElement: edit.dataElement ?? "",
+                    period: edit.period ?? "",
+                    orgUnit: edit.orgUnit ?? "",
+                    categoryOptionCombo: edit.categoryOptionCombo,
+                    attributeOptionCombo: edit.attributeOptionCombo
+                )
+                #expect(copied?.value == edit.value)
+            }
+            let afterSecond = try await watermarks()
+            #expect(afterSecond.allSatisfy { $0.value >= afterFirst[$0.key] ?? "" })
+
+            // Inside the overlap the same two come back, and are ignored: re-delivery is harmless.
+            let third = try await harness.run(.incremental())
+            #expect(third.counts.valuesRead == 2)
+            #expect(third.counts.ignored == 2)
+
+            // A run whose slices fail moves no watermark; the rerun resumes it and moves them.
+            harness.source.inject(
+                Fault(.truncateExport(afterValues: 0), path: "/api/dataValueSets", method: "GET", count: nil)
+            )
+            let before = try await watermarks()
+            let failed = try await harness.run(.incremental())
+            #expect(failed.state == "failed")
+            #expect(try await watermarks() == before)
+            harness.source.clearFaults()
+            let resumed = try await harness.run(.incremental())
+            #expect(resumed.resumed && resumed.runID == failed.runID)
+            #expect(resumed.state == "done")
+            #expect(try await watermarks().allSatisfy { $0.value >= before[$0.key] ?? "" })
+        }
+    }
+
     @Test func aMiddlewarePairIsRefusedNotSyncedDirectly() async throws {
         try await SyncHarness.with { harness in
             var definition = Pair.Definition(name: "via-pair", source: "source", destination: "destination")
