@@ -70,21 +70,9 @@ struct SyncEngineTests {
             #expect(third.counts.updated == 1)
             #expect(third.counts.deleted == 1)
             #expect(third.counts.imported == 0)
-            let copied = harness.destination.storedValue(
-                dataElement: edited.dataElement ?? "",
-                period: edited.period ?? "",
-                orgUnit: edited.orgUnit ?? "",
-                categoryOptionCombo: edited.categoryOptionCombo,
-                attributeOptionCombo: edited.attributeOptionCombo
-            )
+            let copied = harness.destinationValue(at: edited)
             #expect(copied?.value == "9999" && copied?.comment == "corrected by the district")
-            let gone = harness.destination.storedValue(
-                dataElement: removed.dataElement ?? "",
-                period: removed.period ?? "",
-                orgUnit: removed.orgUnit ?? "",
-                categoryOptionCombo: removed.categoryOptionCombo,
-                attributeOptionCombo: removed.attributeOptionCombo
-            )
+            let gone = harness.destinationValue(at: removed)
             #expect(gone?.deleted == true)
             #expect(try await harness.verify(.year(2024)).isEqual)
         }
@@ -322,13 +310,7 @@ struct SyncEngineTests {
             #expect(second.counts.valuesRead == 2)
             #expect(second.counts.updated == 2)
             for edit in edits {
-                let copied = harness.destination.storedValue(
-                    dataElement: edit.dataElement ?? "",
-                    period: edit.period ?? "",
-                    orgUnit: edit.orgUnit ?? "",
-                    categoryOptionCombo: edit.categoryOptionCombo,
-                    attributeOptionCombo: edit.attributeOptionCombo
-                )
+                let copied = harness.destinationValue(at: edit)
                 #expect(copied?.value == edit.value)
             }
             let afterSecond = try await watermarks()

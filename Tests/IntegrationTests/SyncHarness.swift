@@ -134,6 +134,17 @@ struct SyncHarness: Sendable {
         try await verify(SyncRunner.Request(selection: selection))
     }
 
+    /// The destination's row at a value's key (deleted rows included), nil when it never had one.
+    func destinationValue(at value: DataValue) -> DataValue? {
+        destination.storedValue(
+            dataElement: value.dataElement ?? "",
+            period: value.period ?? "",
+            orgUnit: value.orgUnit ?? "",
+            categoryOptionCombo: value.categoryOptionCombo,
+            attributeOptionCombo: value.attributeOptionCombo
+        )
+    }
+
     /// A data value's identity, for telling new rows from old ones.
     struct Key: Hashable {
         var dataElement, period, orgUnit, optionCombo, attributeCombo: String?
