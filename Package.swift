@@ -110,6 +110,8 @@ let package = Package(
                 "Sync", "DHIS2", "DHIS2Periods", "Postgres", "Curl", "JSONStream", "LocalPostgres", "DHIS2Simulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -20,6 +20,14 @@ struct GlobalOptions: ParsableArguments {
     @Option(help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: Logger.Level = .info
 
+    /// `auto` writes JSON lines when systemd's journal holds stderr (`JOURNAL_STREAM`), text otherwise.
+    enum LogFormat: String, ExpressibleByArgument, CaseIterable {
+        case auto, text, json
+    }
+
+    @Option(help: "auto, text or json (auto: JSON lines under systemd's journal, text elsewhere).")
+    var logFormat: LogFormat = .auto
+
     /// The configuration file's settings this build reads; unknown keys are ignored.
     struct FileSettings: Decodable {
         struct Database: Decodable { var url: String? }
@@ -30,8 +38,34 @@ struct GlobalOptions: ParsableArguments {
             var incrementalWindowDays: Int?
             var overlapSeconds: Int?
         }
+        struct Serve: Decodable {
+            var intervalSeconds: Int?
+            var pairIntervalSeconds: [String: Int]?
+        }
         var database: Database?
         var sync: Sync?
+        var serve: Serve?
+    }
+
+    /// `serve`'s schedule: the default interval and per-pair overrides, checked.
+    func serveIntervals() throws -> (default: Duration, pairs: [String: Duration]) {
+        let serve = try fileSettings(environment: ProcessInfo.processInfo.environment)?.serve
+        let range = 10...86_400 * 7
+        func checked(_ seconds: Int, _ key: String) throws -> Duration {
+            guard range.contains(seconds) else {
+                throw CLIError(
+                    "the configuration's serve.\(key) \(seconds) must be between \(range.lowerBound) and "
+                        + "\(range.upperBound) seconds"
+                )
+            }
+            return .seconds(seconds)
+        }
+        let interval = try checked(serve?.intervalSeconds ?? 900, "intervalSeconds")
+        var pairs: [String: Duration] = [:]
+        for (pair, seconds) in serve?.pairIntervalSeconds ?? [:] {
+            pairs[pair] = try checked(seconds, "pairIntervalSeconds.\(pair)")
+        }
+        return (interval, pairs)
     }
 
     /// The runner's settings: defaults, overridden by the configuration file's `sync` section.
@@ -117,7 +151,12 @@ struct GlobalOptions: ParsableArguments {
     }
 
     func makeLogger() -> Logger {
-        var logger = Logger(label: "dhis2-sync") { label in StreamLogHandler.standardError(label: label) }
+        let json =
+            logFormat == .json
+            || (logFormat == .auto && ProcessInfo.processInfo.environment["JOURNAL_STREAM"] != nil)
+        var logger = Logger(label: "dhis2-sync") { label -> any LogHandler in
+            json ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label)
+        }
         logger.logLevel = logLevel
         return logger
     }

@@ -1,0 +1,82 @@
+import DHIS2Simulator
+import Foundation
+import Postgres
+import Sync
+import TestSupport
+import Testing
+
+/// `dhis2-sync serve` as systemd runs it: a child process, JSON logs, the pair lock, SIGTERM.
+@Suite("dhis2-sync serve", .enabled(if: TestDatabase.available))
+struct ServeTests {
+    @Test func servesPairsOnTheirIntervalSkipsLockedOnesAndStopsCleanlyOnSIGTERM() async throws {
+        try await SyncHarness.with { harness in
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("serve-\(UUID())")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let config = directory.appendingPathComponent("config.json")
+            try Data(#"{"serve": {"intervalSeconds": 10}, "sync": {"retryDelaySeconds": 0.1}}"#.utf8).write(to: config)
+            let errors = directory.appendingPathComponent("stderr")
+            _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
+
+            // Another process holds the pair: serve must skip it and say so, not wait or run it.
+            let key = PostgresConnection.advisoryKey("dhis2-sync.pair.\(harness.pair.id)")
+            #expect(try await harness.connection.tryAdvisoryLock(key))
+
+            let process = Process()
+            process.executableURL = CLITests.binary
+            process.arguments = ["serve", "--config", config.path, "--log-format", "json"]
+            process.environment = ProcessInfo.processInfo.environment.merging([
+                "DHIS2_SYNC_DATABASE_URL": TestDatabase.conninfo(harness.databaseConfiguration)
+            ]) { $1 }
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = try FileHandle(forWritingTo: errors)
+            try process.run()
+            defer { if process.isRunning { process.interrupt() } }
+
+            func logLines() throws -> [[String: Any]] {
+                try String(contentsOf: errors, encoding: .utf8).split(separator: "\n").map { line in
+                    let object = try JSONSerialization.jsonObject(with: Data(line.utf8))
+                    return try #require(object as? [String: Any], "not a JSON object: \(line)")
+                }
+            }
+            func waitFor(_ what: String, _ condition: () async throws -> Bool) async throws {
+                for _ in 0..<600 {
+                    if try await condition() { return }
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+                Issue.record("timed out waiting for \(what): \(try String(contentsOf: errors, encoding: .utf8))")
+            }
+
+            try await waitFor("the skip") {
+                try logLines().contains { ($0["message"] as? String)?.contains("skipped") == true }
+            }
+            #expect(try await harness.connection.query("SELECT count(*) FROM runs")[0].decode(Int.self, at: 0) == 0)
+            try await harness.connection.advisoryUnlock(key)
+
+            // Released: the next turn (the retry wait is the 10 s interval) runs the pair incrementally.
+            try await waitFor("an incremental run") {
+                try await harness.connection.query(
+                    "SELECT count(*) FROM runs WHERE kind = 'incremental' AND state = 'done'"
+                )[0].decode(Int.self, at: 0) > 0
+            }
+            #expect(!harness.destination.writtenValues().isEmpty)
+
+            process.terminate()  // SIGTERM
+            let status = await withCheckedContinuation { continuation in
+                Thread {
+                    process.waitUntilExit()
+                    continuation.resume(returning: process.terminationStatus)
+                }.start()
+            }
+            #expect(status == 0)
+            #expect(
+                try await harness.connection.query("SELECT count(*) FROM runs WHERE state = 'running'")[0]
+                    .decode(Int.self, at: 0) == 0
+            )
+            let lines = try logLines()
+            #expect(lines.allSatisfy { $0["time"] is String && $0["level"] is String && $0["message"] is String })
+            #expect(lines.contains { $0["pair"] as? String == "national" && $0["run"] != nil })
+            #expect(lines.contains { ($0["message"] as? String)?.contains("stopping") == true })
+        }
+    }
+}
