@@ -36,13 +36,14 @@ extension DHIS2Client {
     /// Every object of a tracker-schema collection, all fields, reading every page.
     public func trackerSchemaObjects<Object: TrackerSchemaObject>(
         _: Object.Type = Object.self,
-        filters: [String] = []
+        filters: [String] = [],
+        pageSize: Int = 200
     ) async throws(DHIS2Error) -> [Object] {
         var objects: [Object] = []
         var page = 1
         while true {
             let query: [HTTPClientRequest.QueryItem] =
-                [.init("fields", "*"), .init("page", String(page)), .init("pageSize", "200")]
+                [.init("fields", "*"), .init("page", String(page)), .init("pageSize", String(pageSize))]
                 + filters.map { .init("filter", $0) }
             let answer: TrackerSchemaPage<Object> = try await getJSON(Object.resource, query: query)
             objects += answer.objects

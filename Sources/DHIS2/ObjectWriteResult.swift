@@ -38,7 +38,7 @@ public struct ObjectWriteResult: Hashable, Sendable {
     }
 
     /// Reads the answer; a non-2xx status without an ObjectReport is a refusal and throws.
-    static func decode(status: Int, body: [UInt8], endpoint: String) throws(DHIS2Error) -> ObjectWriteResult {
+    public static func decode(status: Int, body: [UInt8], endpoint: String) throws(DHIS2Error) -> ObjectWriteResult {
         // 204 and some 200s come without a body.
         if (200..<300).contains(status) && body.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D }) {
             return ObjectWriteResult(httpStatus: status, status: "OK", uid: nil, klass: nil, errors: [])

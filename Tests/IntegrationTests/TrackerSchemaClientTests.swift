@@ -61,6 +61,21 @@ struct TrackerSchemaClientTests {
         }
     }
 
+    @Test func listsFollowThePager() async throws {
+        try await Self.withClient { client, _ in
+            var created: [String] = []
+            for name in ["A", "B", "C"] { created.append(try await Self.attribute(client, name)) }
+            let all = try await client.trackerSchemaObjects(TrackedEntityAttribute.self, pageSize: 2)
+            #expect(all.compactMap(\.id) == created)
+            let some = try await client.trackerSchemaObjects(
+                TrackedEntityAttribute.self,
+                filters: ["name:in:[A,C]"],
+                pageSize: 1
+            )
+            #expect(some.map(\.name) == ["A", "C"])
+        }
+    }
+
     @Test func refusedWritesComeBackAsErrorRows() async throws {
         try await Self.withClient { client, _ in
             let result = try await client.create(
