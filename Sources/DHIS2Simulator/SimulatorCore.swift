@@ -4,6 +4,7 @@ import Logging
 final class SimulatorCore: Sendable {
     let configuration: SimulatorConfiguration
     let store: DataStore
+    let trackerSchema: TrackerSchemaStore
     let tasks: TaskRegistry
     let faults = FaultInjector()
     let log = RequestLog()
@@ -32,6 +33,7 @@ final class SimulatorCore: Sendable {
                     || identity.code.map(configuration.missingDataElements.contains) == true
             }
         )
+        trackerSchema = TrackerSchemaStore(metadata: metadata, seed: configuration.seed)
         tasks = TaskRegistry(seed: configuration.seed)
         authenticator = Authenticator(
             username: configuration.username,

@@ -67,19 +67,9 @@ extension SimulatorResponder {
         var members: [JSONMember] = []
         var page = matches[...]
         if paging {
-            let pageSize = max(1, query["pageSize"].flatMap { Int($0) } ?? 50)
-            let pageCount = max(1, (matches.count + pageSize - 1) / pageSize)
-            let number = max(1, query["page"].flatMap { Int($0) } ?? 1)
-            let start = min(matches.count, (number - 1) * pageSize)
-            page = matches[start..<min(matches.count, start + pageSize)]
-            var pager = JSONObjectBuilder()
-            pager.add("page", number)
-            pager.add("total", matches.count)
-            pager.add("pageSize", pageSize)
-            if number < pageCount { pager.add("nextPage", pageURL(call, kind: kind, page: number + 1)) }
-            if number > 1 { pager.add("prevPage", pageURL(call, kind: kind, page: number - 1)) }
-            pager.add("pageCount", pageCount)
-            members.append(JSONMember("pager", pager.value))
+            let pages = ListPaging(query, total: matches.count)
+            page = matches[pages.range]
+            members.append(JSONMember("pager", pages.pager { pageURL(call, kind: kind, page: $0) }))
         }
         members.append(JSONMember(kind.rawValue, .array(page.map { metadata.render(kind, $0, selection) })))
         return json(.object(members))
