@@ -262,6 +262,13 @@ public struct SyncRunner: Sendable {
                 )
             }
         }
+        SyncMetrics.run(
+            pair: pair.name,
+            kind: request.incremental ? "incremental" : "backlog",
+            state: totals.state,
+            duration: clock.now - started,
+            finishedAt: Date().timeIntervalSince1970
+        )
         return Outcome(
             pair: pair.name,
             runID: start.runID,
@@ -290,6 +297,7 @@ public struct SyncRunner: Sendable {
         var logger = logger
         logger[metadataKey: "slice"] = "\(slice.key)"
         var delay = settings.retryDelay
+        let started = ContinuousClock.now
         for attempt in 1...max(1, settings.maxAttempts) {
             do {
                 guard let dataSet else {
@@ -305,9 +313,15 @@ public struct SyncRunner: Sendable {
                         conflicts: batch.conflicts
                     )
                     tracker.add(values: batch.counts.valuesRead)
+                    SyncMetrics.batch(
+                        pair: pair.name,
+                        batch.counts,
+                        conflictCodes: batch.conflicts.map { $0.row.errorCode ?? "none" }
+                    )
                 }
                 try await ledger.complete(sliceID: slice.id, valuesRead: read)
                 tracker.finished(failed: false)
+                SyncMetrics.slice(pair: pair.name, duration: ContinuousClock.now - started, failed: false)
                 logger.debug("slice done: \(read) values read")
                 return
             } catch {
@@ -322,8 +336,10 @@ public struct SyncRunner: Sendable {
                 _ = try? await ledger.fail(sliceID: slice.id, error: message)
                 if final {
                     tracker.finished(failed: true)
+                    SyncMetrics.slice(pair: pair.name, duration: ContinuousClock.now - started, failed: true)
                     return
                 }
+                SyncMetrics.retry(pair: pair.name)
                 do {
                     try await Task.sleep(for: delay)
                 } catch {

@@ -41,14 +41,15 @@ struct GlobalOptions: ParsableArguments {
         struct Serve: Decodable {
             var intervalSeconds: Int?
             var pairIntervalSeconds: [String: Int]?
+            var listen: String?
         }
         var database: Database?
         var sync: Sync?
         var serve: Serve?
     }
 
-    /// `serve`'s schedule: the default interval and per-pair overrides, checked.
-    func serveIntervals() throws -> (default: Duration, pairs: [String: Duration]) {
+    /// `serve`'s settings, checked: the default interval, per-pair overrides, the endpoint's address.
+    func serveIntervals() throws -> (default: Duration, pairs: [String: Duration], listen: (String, Int)) {
         let serve = try fileSettings(environment: ProcessInfo.processInfo.environment)?.serve
         let range = 10...86_400 * 7
         func checked(_ seconds: Int, _ key: String) throws -> Duration {
@@ -65,7 +66,14 @@ struct GlobalOptions: ParsableArguments {
         for (pair, seconds) in serve?.pairIntervalSeconds ?? [:] {
             pairs[pair] = try checked(seconds, "pairIntervalSeconds.\(pair)")
         }
-        return (interval, pairs)
+        let listen = serve?.listen ?? "127.0.0.1:9464"
+        guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]),
+            (0...65_535).contains(port), colon != listen.startIndex
+        else {
+            throw CLIError("the configuration's serve.listen '\(listen)' is not HOST:PORT, e.g. 127.0.0.1:9464")
+        }
+        let host = String(listen[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        return (interval, pairs, (host, port))
     }
 
     /// The runner's settings: defaults, overridden by the configuration file's `sync` section.

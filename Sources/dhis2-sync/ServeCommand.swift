@@ -3,7 +3,9 @@ import Curl
 import DHIS2
 import Foundation
 import Logging
+import Metrics
 import Postgres
+import Prometheus
 import ServiceLifecycle
 import Sync
 import UnixSignals
@@ -25,6 +27,12 @@ struct ServeCommand: AsyncParsableCommand {
             let connection = try await global.connectDatabase(logger: logger)
             // Migrating is idempotent and takes a lock: a daemon upgraded in place brings its schema along.
             _ = try await SchemaMigrator(migrations: try SchemaMigration.bundled(), logger: logger).migrate(connection)
+            let (host, port) = intervals.listen
+            // The endpoint has a connection of its own: a health check must not queue behind a run.
+            let endpointConnection = try await global.connectDatabase(logger: logger)
+            let registry = PrometheusCollectorRegistry()
+            MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+            let heartbeat = SchedulerHeartbeat()
             let notifier = SystemdNotifier()
             let scheduler = PairScheduler(
                 connection: connection,
@@ -32,17 +40,31 @@ struct ServeCommand: AsyncParsableCommand {
                 defaultInterval: intervals.default,
                 pairIntervals: intervals.pairs,
                 notifier: notifier,
+                heartbeat: heartbeat,
+                logger: logger
+            )
+            let endpoint = ServeEndpoint.application(
+                host: host,
+                port: port,
+                registry: registry,
+                connection: endpointConnection,
+                heartbeat: heartbeat,
                 logger: logger
             )
             let group = ServiceGroup(
                 configuration: ServiceGroupConfiguration(
-                    services: [.init(service: scheduler)],
+                    services: [
+                        // The scheduler ending (SIGTERM) ends the endpoint too.
+                        .init(service: scheduler, successTerminationBehavior: .gracefullyShutdownGroup),
+                        .init(service: endpoint),
+                    ],
                     gracefulShutdownSignals: [.sigterm, .sigint],
                     logger: logger
                 )
             )
             try await group.run()
             await connection.close()
+            await endpointConnection.close()
             logger.info("serve stopped")
         }
     }
@@ -55,6 +77,7 @@ struct PairScheduler: Service {
     let defaultInterval: Duration
     let pairIntervals: [String: Duration]
     let notifier: SystemdNotifier
+    let heartbeat: SchedulerHeartbeat
     let logger: Logger
 
     func run() async throws {
@@ -89,6 +112,7 @@ struct PairScheduler: Service {
         var schedule = Schedule()
         let runner = SyncRunner(connection: connection, settings: settings, logger: logger)
         while !Task.isCancelled {
+            heartbeat.beat(running: nil)
             let pairs: [Pair]
             do {
                 pairs = try await trackEnabledPairs(&schedule, now: now())
@@ -108,6 +132,7 @@ struct PairScheduler: Service {
             }
             guard let pair = pairs.first(where: { $0.name == name }) else { continue }
             let start = now()
+            heartbeat.beat(running: name)
             let result = await runOnce(pair, runner: runner)
             schedule.finished(pair: name, start: start, result: result, now: now())
         }

@@ -1,3 +1,4 @@
+import Curl
 import DHIS2Simulator
 import Foundation
 import Postgres
@@ -14,7 +15,9 @@ struct ServeTests {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: directory) }
             let config = directory.appendingPathComponent("config.json")
-            try Data(#"{"serve": {"intervalSeconds": 10}, "sync": {"retryDelaySeconds": 0.1}}"#.utf8).write(to: config)
+            try Data(
+                #"{"serve": {"intervalSeconds": 10, "listen": "127.0.0.1:0"}, "sync": {"retryDelaySeconds": 0.1}}"#.utf8
+            ).write(to: config)
             let errors = directory.appendingPathComponent("stderr")
             _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
 
@@ -60,6 +63,39 @@ struct ServeTests {
                 )[0].decode(Int.self, at: 0) > 0
             }
             #expect(!harness.destination.writtenValues().isEmpty)
+
+            // The endpoint: its address is in the log (port 0 picks a free one).
+            let announced = try logLines().compactMap { $0["message"] as? String }
+                .first { $0.contains("endpoint listening on http://") }
+            let base = try #require(announced?.split(separator: " ").last.map(String.init))
+            let http = HTTPClient(logger: harness.logger)
+            let health = try await http.send(HTTPClientRequest(url: base + "/healthz"))
+            #expect(health.status == 200)
+            let report = try #require(
+                try JSONSerialization.jsonObject(with: Data(health.body)) as? [String: Any]
+            )
+            #expect(report["status"] as? String == "ok" && report["database"] as? String == "ok")
+            let pairs = try #require(report["pairs"] as? [[String: Any]])
+            #expect(pairs.contains { $0["pair"] as? String == "national" && $0["state"] as? String == "done" })
+            let metrics = String(
+                decoding: try await http.send(HTTPClientRequest(url: base + "/metrics")).body,
+                as: UTF8.self
+            )
+            await http.shutdown()
+            for expected in [
+                #"dhis2_sync_values_total{pair="national",outcome="read"}"#,
+                #"dhis2_sync_values_total{pair="national",outcome="imported"}"#,
+                #"dhis2_sync_runs_total{pair="national",kind="incremental",state="done"} 1"#,
+                #"dhis2_sync_run_duration_seconds_bucket{pair="national",kind="incremental""#,
+                #"dhis2_sync_slice_duration_seconds_count{pair="national"}"#,
+                #"dhis2_sync_last_success_timestamp_seconds{pair="national"}"#,
+                #"dhis2_sync_watermark_lag_seconds{pair="national"}"#,
+            ] {
+                #expect(metrics.contains(expected), "\(expected) not in:\n\(metrics)")
+            }
+            // Labels never carry UIDs.
+            let dataSets = try await PairCatalog(connection: harness.connection).dataSets(pairID: harness.pair.id)
+            #expect(dataSets.allSatisfy { !metrics.contains($0.uid) })
 
             process.terminate()  // SIGTERM
             let status = await withCheckedContinuation { continuation in

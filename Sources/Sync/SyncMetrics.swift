@@ -1,0 +1,53 @@
+import Metrics
+
+/// The engine's metrics, through swift-metrics: no-ops until a process bootstraps a backend (`serve`
+/// bootstraps Prometheus). Labels stay low-cardinality: pair names, kinds, states and error codes, never
+/// UIDs or periods.
+enum SyncMetrics {
+    static func batch(pair: String, _ counts: SliceCounts, conflictCodes: [String]) {
+        for (outcome, count) in [
+            ("read", counts.valuesRead), ("imported", counts.imported), ("updated", counts.updated),
+            ("ignored", counts.ignored), ("deleted", counts.deleted),
+        ] where count > 0 {
+            Counter(label: "dhis2_sync_values_total", dimensions: [("pair", pair), ("outcome", outcome)])
+                .increment(by: count)
+        }
+        var byCode: [String: Int] = [:]
+        for code in conflictCodes { byCode[code, default: 0] += 1 }
+        for (code, count) in byCode {
+            Counter(label: "dhis2_sync_conflicts_total", dimensions: [("pair", pair), ("code", code)])
+                .increment(by: count)
+        }
+    }
+
+    static func slice(pair: String, duration: Duration, failed: Bool) {
+        Timer(label: "dhis2_sync_slice_duration_seconds", dimensions: [("pair", pair)]).recordNanoseconds(
+            duration.nanoseconds
+        )
+        if failed {
+            Counter(label: "dhis2_sync_slices_failed_total", dimensions: [("pair", pair)]).increment()
+        }
+    }
+
+    static func retry(pair: String) {
+        Counter(label: "dhis2_sync_slice_retries_total", dimensions: [("pair", pair)]).increment()
+    }
+
+    static func run(pair: String, kind: String, state: String, duration: Duration, finishedAt: Double) {
+        Counter(label: "dhis2_sync_runs_total", dimensions: [("pair", pair), ("kind", kind), ("state", state)])
+            .increment()
+        Timer(label: "dhis2_sync_run_duration_seconds", dimensions: [("pair", pair), ("kind", kind)])
+            .recordNanoseconds(duration.nanoseconds)
+        if state == "done" {
+            Gauge(label: "dhis2_sync_last_success_timestamp_seconds", dimensions: [("pair", pair)])
+                .record(finishedAt)
+        }
+    }
+}
+
+extension Duration {
+    var nanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+}
