@@ -154,6 +154,8 @@ struct SimulatorResponder: HTTPResponder {
             return maintenance(call)
         case ("POST", "resourceTables"), ("PUT", "resourceTables"):
             return resourceTables(call)
+        case (_, "dataIntegrity"):
+            return try await dataIntegrity(request, call)
         case ("GET", let collection):
             guard let kind = MetadataKind(rawValue: String(collection)) else { return plainNotFound() }
             if segments.count == 2 { return try metadataList(kind, call) }

@@ -28,6 +28,8 @@ final class TaskRegistry: Sendable {
         var notifications: [String: [Notification]] = [:]
         var summaries: [String: JSONValue] = [:]
         var running: Set<String> = []
+        /// Job type → the failure message the next job of that type ends with.
+        var failures: [String: String] = [:]
         var generator: SplitMix64
     }
 
@@ -68,6 +70,16 @@ final class TaskRegistry: Sendable {
             )
             if completed { state.running.remove(id) }
         }
+    }
+
+    /// Makes the next job of `type` fail with `message`.
+    func failNext(type: String, message: String) {
+        state.withLock { $0.failures[type] = message }
+    }
+
+    /// The failure armed for the job of `type` being started, used up by this call.
+    func takeFailure(type: String) -> String? {
+        state.withLock { $0.failures.removeValue(forKey: type) }
     }
 
     func setSummary(id: String, _ summary: JSONValue) {
