@@ -41,6 +41,9 @@ public struct SimulatorConfiguration: Sendable {
     /// Data integrity checks (by name) whose runs fail, as a check with broken SQL does: `count: -1` and an
     /// `error`.
     public var failingIntegrityChecks: Set<String> = []
+    /// When set, a failed job's notifications are cleared this long after its ERROR notification, as 2.44 does
+    /// (after about a second): pollers must take the failure the first time they see it.
+    public var failedJobFeedLifetime: Duration?
 
     public init() {}
 

@@ -149,6 +149,10 @@ extension SimulatorResponder {
                 if let failure, position == steps.count / 2 {
                     onFailure?()
                     core.tasks.notify(type: type, id: id, "Process failed: \(failure)", level: "ERROR", completed: true)
+                    if let lifetime = core.configuration.failedJobFeedLifetime {
+                        try? await Task.sleep(for: lifetime)
+                        core.tasks.clear(id: id)
+                    }
                     return
                 }
                 onStep?(position)

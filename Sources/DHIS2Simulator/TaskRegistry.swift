@@ -101,6 +101,13 @@ final class TaskRegistry: Sendable {
         state.withLock { $0.summaries[id] }
     }
 
+    /// Empties one job's feed, as 2.44 does shortly after a job failed.
+    func clear(id: String) {
+        state.withLock { state in
+            if state.notifications[id] != nil { state.notifications[id] = [] }
+        }
+    }
+
     func clear(type: String?) {
         state.withLock { state in
             if let type {

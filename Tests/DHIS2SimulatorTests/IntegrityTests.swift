@@ -45,6 +45,14 @@ struct IntegrityTests {
         }
     }
 
+    @Test func version238ListsOnlyTheFieldsItHad() async throws {
+        try await SimulatorHarness.with(version: ServerVersion(minor: 38), values: 10) { sim in
+            let all = try #require(try await sim.get("/api/dataIntegrity").json?.arrayValue)
+            let roots = try #require(all.first { $0["name"]?.stringValue == "orgunits_multiple_roots" })
+            #expect(roots.keys == ["name", "displayName", "section", "severity", "description", "recommendation"])
+        }
+    }
+
     @Test(arguments: [ServerVersion.v2_40, .v2_43])
     func summaryRunIsAJobWhoseCountsAppearWhenDone(version: ServerVersion) async throws {
         try await SimulatorHarness.with(version: version, values: 10) { sim in

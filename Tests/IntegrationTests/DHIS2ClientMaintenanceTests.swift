@@ -84,9 +84,35 @@ struct DHIS2ClientMaintenanceTests {
             }
             #expect(error?.code == .server)
             #expect(error?.description.contains("out of memory") == true)
-            // The failure was used up: the next refresh succeeds.
-            let done = try await client.refreshAnalytics(interval: .milliseconds(3))
+            // The failure was used up: the next refresh succeeds, with the options on the wire.
+            var options = AnalyticsTableOptions(lastYears: 1)
+            options.skipOutliers = true
+            let done = try await client.refreshAnalytics(options, interval: .milliseconds(3))
             #expect(done.completed && !done.isFailure)
+            let kickoffs = simulator.requestLog.filter { $0.path == "/api/resourceTables/analytics" }
+            #expect(kickoffs.last?.query == "skipOutliers=true&lastYears=1")
+        }
+    }
+
+    @Test func failureIsCapturedBeforeTheFeedIsCleared() async throws {
+        // As on 2.44: the failed job's feed empties shortly after the failure.
+        let clearing: (inout SimulatorConfiguration) -> Void = { $0.failedJobFeedLifetime = .milliseconds(40) }
+        try await Self.withSimulator(configure: clearing) { client, simulator in
+            simulator.failNextJob("ANALYTICS_TABLE", message: "lost")
+            let job = try await client.startAnalyticsRefresh()
+            let terminal = try await client.awaitCompletion(job, interval: .milliseconds(3))
+            #expect(terminal.isFailure && terminal.message == "Process failed: lost")
+            try await Task.sleep(for: .milliseconds(150))
+            #expect(try await client.notifications(jobType: .analyticsTable, jobID: job.id).isEmpty)
+        }
+    }
+
+    @Test func oldServersListFewerCheckFields() async throws {
+        try await Self.withSimulator(version: ServerVersion(minor: 38)) { client, _ in
+            let checks = try await client.integrityChecks(selecting: ["datasets_empty"])
+            #expect(checks.count == 1)
+            #expect(checks.first?.label == "Data sets without data elements")
+            #expect(checks.first?.code == nil && checks.first?.isSlow == nil && checks.first?.sectionOrder == nil)
         }
     }
 
