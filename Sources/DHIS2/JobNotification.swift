@@ -23,7 +23,7 @@ public struct JobType: RawRepresentable, Hashable, Sendable, Codable, CustomStri
     public static let resourceTable = JobType("RESOURCE_TABLE")
     /// `POST /api/resourceTables/monitoring`.
     public static let monitoring = JobType("MONITORING")
-    /// `POST /api/dataIntegrity/summary` (and, before 2.41, details).
+    /// `POST /api/dataIntegrity/summary` and the legacy `POST /api/dataIntegrity`.
     public static let dataIntegrity = JobType("DATA_INTEGRITY")
     /// `POST /api/dataIntegrity/details`.
     public static let dataIntegrityDetails = JobType("DATA_INTEGRITY_DETAILS")
