@@ -64,6 +64,11 @@ public struct DHIS2Client: Sendable {
         query: [HTTPClientRequest.QueryItem] = []
     ) async throws(DHIS2Error) -> T {
         let response = try await send(.get, path, query: query)
+        return try decodeJSON(response, endpoint: "GET /api/\(path)")
+    }
+
+    /// Decodes a collected JSON answer; a body that is not a `T` becomes ``DHIS2Error/Code/unexpectedResponse``.
+    func decodeJSON<T: Decodable>(_ response: HTTPClientResponse, endpoint: String) throws(DHIS2Error) -> T {
         do {
             return try JSONDecoder().decode(T.self, from: Data(response.body))
         } catch {
@@ -71,7 +76,7 @@ public struct DHIS2Client: Sendable {
                 code: .unexpectedResponse,
                 detail: "cannot read the answer as \(T.self): \(error)",
                 httpStatus: response.status,
-                endpoint: "GET /api/\(path)"
+                endpoint: endpoint
             )
         }
     }

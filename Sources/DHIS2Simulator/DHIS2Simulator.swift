@@ -120,10 +120,19 @@ public final class DHIS2Simulator: Sendable {
         } else {
             referenceDay = Timestamp.now().daysSinceEpoch
         }
+        var integrityChecks = IntegrityCheck.builtIn
+        if let directory = configuration.integrityChecksDirectory {
+            do {
+                integrityChecks = try IntegrityCheckYAML.load(directory: directory)
+            } catch {
+                throw StartError(description: "cannot load the data integrity checks: \(error)")
+            }
+        }
         return SimulatorCore(
             configuration: configuration,
             metadata: metadata,
             referenceDay: referenceDay,
+            integrityChecks: integrityChecks,
             logger: logger
         )
     }
@@ -154,6 +163,12 @@ public final class DHIS2Simulator: Sendable {
 
     /// The faults not yet used up.
     public var activeFaults: [Fault] { core.faults.active }
+
+    /// Makes the next job of `jobType` (e.g. `ANALYTICS_TABLE`, `DATA_INTEGRITY`) fail part-way: its last
+    /// notification is `level: ERROR`, `completed: true`, with `Process failed: <message>`.
+    public func failNextJob(_ jobType: String, message: String = "Simulated failure") {
+        core.tasks.failNext(type: jobType, message: message)
+    }
 
     // MARK: - Inspection
 

@@ -35,6 +35,15 @@ public struct SimulatorConfiguration: Sendable {
     /// Data elements (UIDs or codes) this instance does not have: imports naming them get E7610, as on a
     /// destination whose metadata lags the source's (the ledger's most common real-world conflict).
     public var missingDataElements: Set<String> = []
+    /// A folder of DHIS2 data integrity check definitions (`data-integrity-checks/**/*.yaml`) to list instead
+    /// of the simulator's own checks.
+    public var integrityChecksDirectory: String?
+    /// Data integrity checks (by name) whose runs fail, as a check with broken SQL does: `count: -1` and an
+    /// `error`.
+    public var failingIntegrityChecks: Set<String> = []
+    /// When set, a failed job's notifications are cleared this long after its ERROR notification, as 2.44 does
+    /// (after about a second): pollers must take the failure the first time they see it.
+    public var failedJobFeedLifetime: Duration?
 
     public init() {}
 

@@ -6,6 +6,9 @@ final class SimulatorCore: Sendable {
     let store: DataStore
     let trackerSchema: TrackerSchemaStore
     let tasks: TaskRegistry
+    let integrity = IntegrityStore()
+    /// The checks `GET /api/dataIntegrity` lists: the built-in ones, or those loaded from YAML definitions.
+    let integrityChecks: [IntegrityCheck]
     let faults = FaultInjector()
     let log = RequestLog()
     let authenticator: Authenticator
@@ -16,8 +19,15 @@ final class SimulatorCore: Sendable {
     /// Indexes of `configuration.missingDataElements`.
     let missingDataElements: Set<Int>
 
-    init(configuration: SimulatorConfiguration, metadata: SimulatorMetadata, referenceDay: Int, logger: Logger) {
+    init(
+        configuration: SimulatorConfiguration,
+        metadata: SimulatorMetadata,
+        referenceDay: Int,
+        integrityChecks: [IntegrityCheck] = IntegrityCheck.builtIn,
+        logger: Logger
+    ) {
         self.configuration = configuration
+        self.integrityChecks = integrityChecks
         self.logger = logger
         store = DataStore(
             metadata: metadata,

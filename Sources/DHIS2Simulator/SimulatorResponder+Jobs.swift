@@ -114,13 +114,12 @@ extension SimulatorResponder {
         var parameters = JSONObjectBuilder()
         for name in [
             "skipResourceTables", "skipAggregate", "skipEvents", "skipEnrollment", "skipOrgUnitOwnership",
-            "skipTrackedEntities", "skipOutliers",
+            "skipTrackedEntities", "skipOutliers", "skipValidationResult",
         ] {
             parameters.add(name, call.query.flag(name) ?? false)
         }
         if let years = call.query["lastYears"].flatMap({ Int($0) }) { parameters.add("lastYears", years) }
         let (outcome, id) = kickOff(type: type, legacyName: legacy, parameters: parameters.value, call: call)
-        let core = core
         let steps =
             analytics
             ? [
@@ -128,12 +127,37 @@ extension SimulatorResponder {
                 "Applying aggregation levels", "Creating indexes", "Analytics tables updated",
             ]
             : ["Resource table update started", "Resource tables generated"]
+        runSteps(steps, type: type, id: id)
+        return outcome
+    }
+
+    /// Plays a job's notifications, one per `jobDelay`, calling `onStep` with each step's position before its
+    /// notification. An armed failure (``DHIS2Simulator/failNextJob(_:message:)``) ends the job half-way with
+    /// an ERROR notification, which DHIS2 marks completed too, after calling `onFailure`.
+    func runSteps(
+        _ steps: [String],
+        type: String,
+        id: String,
+        onStep: (@Sendable (Int) -> Void)? = nil,
+        onFailure: (@Sendable () -> Void)? = nil
+    ) {
+        let core = core
+        let failure = core.tasks.takeFailure(type: type)
         Task {
             for (position, step) in steps.enumerated() {
                 try? await Task.sleep(for: core.configuration.jobDelay)
+                if let failure, position == steps.count / 2 {
+                    onFailure?()
+                    core.tasks.notify(type: type, id: id, "Process failed: \(failure)", level: "ERROR", completed: true)
+                    if let lifetime = core.configuration.failedJobFeedLifetime {
+                        try? await Task.sleep(for: lifetime)
+                        core.tasks.clear(id: id)
+                    }
+                    return
+                }
+                onStep?(position)
                 core.tasks.notify(type: type, id: id, step, completed: position == steps.count - 1)
             }
         }
-        return outcome
     }
 }

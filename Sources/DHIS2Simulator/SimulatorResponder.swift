@@ -154,6 +154,8 @@ struct SimulatorResponder: HTTPResponder {
             return maintenance(call)
         case ("POST", "resourceTables"), ("PUT", "resourceTables"):
             return resourceTables(call)
+        case (_, "dataIntegrity"):
+            return try await dataIntegrity(request, call)
         case (_, let collection) where TrackerSchemaKind(rawValue: String(collection)) != nil:
             return try await trackerSchema(request, call, TrackerSchemaKind(rawValue: String(collection))!)
         case ("GET", let collection):

@@ -28,6 +28,8 @@ final class TaskRegistry: Sendable {
         var notifications: [String: [Notification]] = [:]
         var summaries: [String: JSONValue] = [:]
         var running: Set<String> = []
+        /// Job type → the failure message the next job of that type ends with.
+        var failures: [String: String] = [:]
         var generator: SplitMix64
     }
 
@@ -70,6 +72,16 @@ final class TaskRegistry: Sendable {
         }
     }
 
+    /// Makes the next job of `type` fail with `message`.
+    func failNext(type: String, message: String) {
+        state.withLock { $0.failures[type] = message }
+    }
+
+    /// The failure armed for the job of `type` being started, used up by this call.
+    func takeFailure(type: String) -> String? {
+        state.withLock { $0.failures.removeValue(forKey: type) }
+    }
+
     func setSummary(id: String, _ summary: JSONValue) {
         state.withLock { $0.summaries[id] = summary }
     }
@@ -87,6 +99,13 @@ final class TaskRegistry: Sendable {
 
     func summary(id: String) -> JSONValue? {
         state.withLock { $0.summaries[id] }
+    }
+
+    /// Empties one job's feed, as 2.44 does shortly after a job failed.
+    func clear(id: String) {
+        state.withLock { state in
+            if state.notifications[id] != nil { state.notifications[id] = [] }
+        }
     }
 
     func clear(type: String?) {

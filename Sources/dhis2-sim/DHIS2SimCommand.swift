@@ -26,6 +26,8 @@ struct DHIS2SimCommand: AsyncParsableCommand {
     @Option(help: "Basic auth password.") var password = "district"
     @Option(help: "Accept 'Authorization: ApiToken <token>' with this token.") var token: String?
     @Option(help: "Load this DHIS2 metadata export instead of generating metadata.") var metadata: String?
+    @Option(help: "List the data integrity checks defined by this folder of DHIS2 YAML files.")
+    var integrityChecks: String?
     @Option(help: "Number of facilities in the generated hierarchy.") var facilities: Int?
     @Option(help: "The 'today' of the generated data (yyyy-MM-dd); default: the real date.") var referenceDate: String?
     @Option(help: "Years of periods that carry generated values.") var years = 2
@@ -83,6 +85,7 @@ struct DHIS2SimCommand: AsyncParsableCommand {
         configuration.password = password
         configuration.apiToken = token
         configuration.metadataFile = metadata
+        configuration.integrityChecksDirectory = integrityChecks
         configuration.referenceDate = referenceDate
         configuration.yearsOfData = years
         if let facilities { configuration.hierarchy = .facilities(facilities) }
