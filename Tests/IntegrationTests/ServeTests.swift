@@ -115,4 +115,89 @@ struct ServeTests {
             #expect(lines.contains { ($0["message"] as? String)?.contains("stopping") == true })
         }
     }
+
+    @Test func killedMidRunTheRerunResumesAndConverges() async throws {
+        try await SyncHarness.with { harness in
+            // Slow imports, so the kill lands in the middle of the run.
+            harness.destination.inject(
+                Fault(.delay(.milliseconds(25)), path: "/api/dataValueSets", method: "POST", count: nil)
+            )
+            let environment = ["DHIS2_SYNC_DATABASE_URL": TestDatabase.conninfo(harness.databaseConfiguration)]
+            let child = try ChildCommand(["run", "--pair", "national", "--year", "2024"], environment: environment)
+            func sliceCount(_ state: String) async throws -> Int {
+                try await harness.connection.query("SELECT count(*) FROM slices WHERE state = $1", [state])[0]
+                    .decode(Int.self, at: 0)
+            }
+            #expect(try await ChildCommand.wait { try await sliceCount("done") >= 15 }, "\(child.errorOutput)")
+            child.signal(SIGKILL)
+            #expect(await child.exitStatus() == 128 + SIGKILL)
+            let doneAtKill = try await sliceCount("done")
+            let total = try await harness.connection.query("SELECT count(*) FROM slices")[0].decode(Int.self, at: 0)
+            #expect(doneAtKill < total)
+            // The dead process left its run marked running; nothing it did not finish is marked done.
+            #expect(
+                try await harness.connection.query("SELECT state FROM runs")[0].decode(String.self, at: 0)
+                    == "running"
+            )
+
+            harness.destination.clearFaults()
+            let clock = ContinuousClock()
+            let started = clock.now
+            let rerun = try await harness.run(.year(2024))
+            let seconds = (clock.now - started).components.seconds
+            #expect(rerun.resumed)
+            #expect(rerun.state == "done")
+            #expect(rerun.slicesDone == total)
+            #expect(try await harness.verify(.year(2024)).isEqual)
+            print(
+                "kill -9 convergence: killed after \(doneAtKill)/\(total) slices; the rerun resumed run "
+                    + "\(rerun.runID ?? 0), did \(total - doneAtKill) slices in ~\(seconds) s, destination == source"
+            )
+        }
+    }
+
+    @Test func sigtermMidRunExitsZeroAndTheNextStartResumes() async throws {
+        try await SyncHarness.with { harness in
+            harness.destination.inject(
+                Fault(.delay(.milliseconds(25)), path: "/api/dataValueSets", method: "POST", count: nil)
+            )
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("serve-\(UUID())")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let config = directory.appendingPathComponent("config.json")
+            try Data(#"{"serve": {"intervalSeconds": 10, "listen": "127.0.0.1:0"}}"#.utf8).write(to: config)
+            let environment = ["DHIS2_SYNC_DATABASE_URL": TestDatabase.conninfo(harness.databaseConfiguration)]
+            func runs() async throws -> [(Int, String)] {
+                try await harness.connection.query("SELECT id, state FROM runs ORDER BY id").map {
+                    try $0.decode((Int, String).self)
+                }
+            }
+            func doneSlices() async throws -> Int {
+                try await harness.connection.query("SELECT count(*) FROM slices WHERE state = 'done'")[0]
+                    .decode(Int.self, at: 0)
+            }
+
+            let first = try ChildCommand(["serve", "--config", config.path], environment: environment)
+            #expect(try await ChildCommand.wait { try await doneSlices() >= 3 }, "\(first.errorOutput)")
+            first.signal(SIGTERM)
+            #expect(await first.exitStatus() == 0, "\(first.errorOutput)")
+            let stopped = try await runs()
+            #expect(stopped.count == 1 && stopped.first?.1 == "abandoned")
+            #expect(
+                try await harness.connection.query("SELECT count(*) FROM slices WHERE state = 'running'")[0]
+                    .decode(Int.self, at: 0) == 0
+            )
+
+            harness.destination.clearFaults()
+            let second = try ChildCommand(["serve", "--config", config.path], environment: environment)
+            #expect(
+                try await ChildCommand.wait { try await runs().first?.1 == "done" },
+                "\(second.errorOutput)"
+            )
+            // The same run, resumed: no second run was started for the same window.
+            #expect(try await runs().map(\.0) == stopped.map(\.0))
+            second.signal(SIGTERM)
+            #expect(await second.exitStatus() == 0)
+        }
+    }
 }
