@@ -34,7 +34,8 @@ struct ExportRequest: Sendable {
         _ query: QueryParameters,
         metadata: SimulatorMetadata,
         version: ServerVersion,
-        now: Timestamp
+        now: Timestamp,
+        access: SimulatorConfiguration.ReadAccess = .init()
     ) -> Result<ExportRequest, WebMessage> {
         var request = ExportRequest()
         func scheme(_ name: String, fallback: IdScheme) -> Result<IdScheme, WebMessage> {
@@ -146,6 +147,35 @@ struct ExportRequest: Sendable {
                     return .failure(.conflict("Limit cannot be less than zero: `\(limit)`", errorCode: "E2009"))
                 }
                 request.limit = limit
+            }
+            // Sharing and the data-view hierarchy are checked last, as DataValueSetService.validate does.
+            if let denied = dataSets.first(where: {
+                access.unreadableDataSets.contains(metadata.dataSets[$0].identity.id)
+            }) {
+                let uid = metadata.dataSets[denied].identity.id
+                return .failure(
+                    .conflict("User is not allowed to read data for data set: `\(uid)`", errorCode: "E2010")
+                )
+            }
+            if let denied = aocs.first(where: {
+                access.unreadableAttributeOptionCombos.contains(metadata.categoryOptionCombos[$0].identity.id)
+            }) {
+                let uid = metadata.categoryOptionCombos[denied].identity.id
+                return .failure(
+                    .conflict(
+                        "User is not allowed to read data for attribute option combo: `\(uid)`",
+                        errorCode: "E2011"
+                    )
+                )
+            }
+            if let roots = access.dataViewRoots {
+                let rootIndexes = roots.compactMap { metadata.orgUnit($0, .uid) }
+                if let outside = request.orgUnits.first(where: { unit in
+                    !rootIndexes.contains { metadata.isInSubtree(unit, of: $0) }
+                }) {
+                    let uid = metadata.organisationUnits[outside].identity.id
+                    return .failure(.conflict("User is not allowed to view org unit: `\(uid)`", errorCode: "E2012"))
+                }
             }
             if !periodIDs.isEmpty {
                 request.periods = .ids(Set(periodIDs))

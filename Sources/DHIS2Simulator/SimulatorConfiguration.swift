@@ -35,6 +35,18 @@ public struct SimulatorConfiguration: Sendable {
     /// Data elements (UIDs or codes) this instance does not have: imports naming them get E7610, as on a
     /// destination whose metadata lags the source's (the ledger's most common real-world conflict).
     public var missingDataElements: Set<String> = []
+    /// What the simulated user may read (data value exports, E2010–E2012). Defaults: everything.
+    public var readAccess = ReadAccess()
+
+    /// A user's read limits, by UID: data sets and attribute option combos shared without read access,
+    /// and the roots of the data-view hierarchy (nil: the whole tree).
+    public struct ReadAccess: Sendable, Hashable {
+        public var unreadableDataSets: Set<String> = []
+        public var unreadableAttributeOptionCombos: Set<String> = []
+        public var dataViewRoots: [String]?
+
+        public init() {}
+    }
     /// A folder of DHIS2 data integrity check definitions (`data-integrity-checks/**/*.yaml`) to list instead
     /// of the simulator's own checks.
     public var integrityChecksDirectory: String?

@@ -10,7 +10,13 @@ extension SimulatorResponder {
             return message(WebMessage(406, message: "The simulator only serves JSON data value sets"))
         }
         let request: ExportRequest
-        switch ExportRequest.parse(call.query, metadata: core.store.metadata, version: core.version, now: .now()) {
+        switch ExportRequest.parse(
+            call.query,
+            metadata: core.store.metadata,
+            version: core.version,
+            now: .now(),
+            access: core.configuration.readAccess
+        ) {
         case .success(let parsed): request = parsed
         case .failure(let webMessage): return message(webMessage)
         }

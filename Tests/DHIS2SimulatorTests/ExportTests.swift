@@ -6,6 +6,47 @@ import Testing
 
 @Suite("GET /api/dataValueSets")
 struct ExportTests {
+    @Test func readAccessErrors() async throws {
+        // Same seed, same UIDs: learn them from one simulator, restrict the user of a second.
+        let (set, otherSet, aoc, root, district, outside) = try await SimulatorHarness.with { sim in
+            let units = sim.metadata.organisationUnits
+            let districts = units.filter { $0.level == 3 }
+            return (
+                sim.dataSet(code: "DS_RH_MONTHLY").identity.id, sim.dataSet(code: "DS_EPI_MONTHLY").identity.id,
+                sim.metadata.categoryOptionCombos.first { $0.identity.id != "HllvX50cXC0" }?.identity.id ?? "",
+                sim.root.identity.id, districts[0].identity.id, districts[districts.count - 1].identity.id
+            )
+        }
+        let restricted: (inout SimulatorConfiguration) -> Void = {
+            $0.readAccess.unreadableDataSets = [otherSet]
+            $0.readAccess.unreadableAttributeOptionCombos = [aoc]
+            $0.readAccess.dataViewRoots = [district]
+        }
+        try await SimulatorHarness.with(configure: restricted) { sim in
+            let cases: [([(String, String)], String, String)] = [
+                ([("dataSet", otherSet), ("period", "202401"), ("orgUnit", district)], "E2010", otherSet),
+                (
+                    [("dataSet", set), ("period", "202401"), ("orgUnit", district), ("attributeOptionCombo", aoc)],
+                    "E2011", aoc
+                ),
+                ([("dataSet", set), ("period", "202401"), ("orgUnit", root), ("children", "true")], "E2012", root),
+                ([("dataSet", set), ("period", "202401"), ("orgUnit", outside)], "E2012", outside),
+            ]
+            for (query, code, uid) in cases {
+                let reply = try await sim.get("/api/dataValueSets", query)
+                #expect(reply.status == 409, "\(query)")
+                #expect(reply.json?["errorCode"]?.stringValue == code, "\(query)")
+                #expect(reply.json?["message"]?.stringValue?.contains("`\(uid)`") == true, "\(query)")
+            }
+            // Inside the hierarchy and readable: served.
+            let allowed = try await sim.get(
+                "/api/dataValueSets",
+                [("dataSet", set), ("period", "202401"), ("orgUnit", district), ("children", "true")]
+            )
+            #expect(allowed.status == 200)
+        }
+    }
+
     @Test func validationErrors() async throws {
         try await SimulatorHarness.with { sim in
             let set = sim.dataSet(code: "DS_RH_MONTHLY").identity.id
