@@ -1,0 +1,89 @@
+import DHIS2Simulator
+import Foundation
+import TestSupport
+import Testing
+
+/// `dhis2-sync metadata …` as an operator runs it, against PostgreSQL and a simulated DHIS2.
+@Suite("dhis2-sync metadata commands", .enabled(if: TestDatabase.available))
+struct MetadataCLITests {
+    /// The uid a `… create` printed last on its line.
+    static func createdID(_ output: String) throws -> String {
+        try #require(output.split(separator: "\n").first?.split(separator: " ").last.map(String.init))
+    }
+
+    @Test(arguments: [ServerVersion.v2_40, .v2_43])
+    func trackerSchemaAuthoring(version: ServerVersion) async throws {
+        try await MaintenanceCLITests.withInstance(version: version) { simulator, cli in
+            let on = ["--instance", "sim"]
+            var result = try await cli(
+                ["metadata", "tea", "create", "--name", "National ID", "--value-type", "text", "--unique"] + on
+            )
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stdout.hasPrefix("sim: created tracked entity attribute "), "\(result.stdout)")
+            let attribute = try Self.createdID(result.stdout)
+            result = try await cli(
+                ["metadata", "tea", "create", "--name", "Name", "--value-type", "TEXT", "--json"] + on
+            )
+            let second = try #require(
+                try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+            )
+            let other = try #require(second["uid"] as? String)
+
+            result = try await cli(["metadata", "tea", "list"] + on)
+            #expect(result.stdout.hasPrefix("ID"), "\(result.stdout)")
+            #expect(result.stdout.contains("\(attribute)  TEXT        unique  National ID"), "\(result.stdout)")
+            result = try await cli(["metadata", "tea", "list", "--json"] + on)
+            let listed = try MaintenanceCLITests.jsonLines(result.stdout)
+            #expect(listed.compactMap { $0["id"] as? String } == [attribute, other])
+            #expect(listed.first?["valueType"] as? String == "TEXT")
+
+            result = try await cli(["metadata", "tet", "create", "--name", "Person"] + on)
+            #expect(result.status == 0, "\(result.stderr)")
+            let type = try Self.createdID(result.stdout)
+            result = try await cli(["metadata", "tet", "add-attribute", type, attribute, "--mandatory"] + on)
+            #expect(result.stdout == "sim: attribute \(attribute) on tracked entity type \(type)\n", "\(result.stdout)")
+            result = try await cli(["metadata", "tet", "add-attribute", type, attribute, "--mandatory"] + on)
+            #expect(result.stdout.contains("already so, nothing sent"), "idempotent re-add: \(result.stdout)")
+
+            result = try await cli(["metadata", "program", "create", "--name", "Care"] + on)
+            #expect(result.status != 0 && result.stderr.contains("--tracked-entity-type"), "\(result.stderr)")
+            result = try await cli(
+                ["metadata", "program", "create", "--name", "Care", "--tracked-entity-type", type] + on
+            )
+            #expect(result.status == 0, "\(result.stderr)")
+            let program = try Self.createdID(result.stdout)
+            result = try await cli(["metadata", "program", "add-attribute", program, attribute, "--searchable"] + on)
+            #expect(result.status == 0, "\(result.stderr)")
+            result = try await cli(["metadata", "program", "add-attribute", program, attribute, "--searchable"] + on)
+            #expect(result.stdout.contains("already so"), "\(result.stdout)")
+            let unit = try #require(simulator.metadata.organisationUnits.first { $0.level == 4 }?.identity.id)
+            result = try await cli(["metadata", "program", "add-org-unit", program, unit] + on)
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stdout.contains("org unit \(unit) assigned to program \(program)"))
+
+            // Destructive verbs need --yes.
+            for arguments in [
+                ["metadata", "program", "remove-org-unit", program, unit],
+                ["metadata", "tet", "remove-attribute", type, attribute],
+                ["metadata", "tea", "delete", other],
+            ] {
+                result = try await cli(arguments + on)
+                #expect(result.status != 0, "\(arguments)")
+                #expect(result.stderr.contains("add --yes"), "\(arguments): \(result.stderr)")
+            }
+            result = try await cli(["metadata", "program", "remove-org-unit", program, unit, "--yes"] + on)
+            #expect(result.status == 0, "\(result.stderr)")
+
+            // An attribute in use: the server refuses, one line.
+            result = try await cli(["metadata", "tea", "delete", attribute, "--yes"] + on)
+            MaintenanceCLITests.expectOneLineFailure(result, "E4030", ["tea delete in use"])
+            result = try await cli(["metadata", "tet", "remove-attribute", type, attribute, "--yes"] + on)
+            #expect(result.status == 0, "\(result.stderr)")
+            result = try await cli(["metadata", "tea", "delete", other, "--yes"] + on)
+            #expect(result.stdout == "sim: deleted tracked entity attribute \(other)\n", "\(result.stdout)")
+
+            result = try await cli(["metadata", "tea", "list"] + ["--instance", "nope"])
+            MaintenanceCLITests.expectOneLineFailure(result, "no instance named 'nope'", ["tea list nope"])
+        }
+    }
+}
