@@ -24,7 +24,7 @@ struct MetadataCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "tea",
             abstract: "Tracked entity attributes.",
-            subcommands: [List.self, Create.self, Delete.self]
+            subcommands: [List.self, Get.self, Create.self, Rename.self, Delete.self]
         )
 
         struct List: AsyncParsableCommand {
@@ -42,6 +42,39 @@ struct MetadataCommand: AsyncParsableCommand {
                         ["ID", "VALUE TYPE", "UNIQUE", "NAME"],
                         attributes.map { [$0.id ?? "", $0.valueType, $0.unique == true ? "unique" : "", $0.name] }
                     )
+                }
+            }
+        }
+
+        struct Get: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Print one tracked entity attribute as JSON, every field."
+            )
+            @OptionGroup var instance: MaintenanceOptions
+            @Argument(help: "The attribute's uid.") var id: String
+
+            func run() async throws {
+                try await instance.withClient { client in
+                    emitJSONLine(try await client.trackerSchemaObject(TrackedEntityAttribute.self, id: id))
+                }
+            }
+        }
+
+        struct Rename: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Rename a tracked entity attribute (name, and short name when given)."
+            )
+            @OptionGroup var instance: MaintenanceOptions
+            @Argument(help: "The attribute's uid.") var id: String
+            @Option(help: "The new name.") var name: String
+            @Option(help: "The new short name.") var shortName: String?
+
+            func run() async throws {
+                try await instance.withClient { client in
+                    var attribute = try await client.trackerSchemaObject(TrackedEntityAttribute.self, id: id)
+                    attribute.name = name
+                    if let shortName { attribute.shortName = shortName }
+                    try instance.report(try await client.update(attribute), "renamed tracked entity attribute", id: id)
                 }
             }
         }
@@ -167,7 +200,7 @@ struct MetadataCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "program",
             abstract: "Programs.",
-            subcommands: [Create.self, AddAttribute.self, AddOrgUnit.self, RemoveOrgUnit.self]
+            subcommands: [Create.self, AddAttribute.self, RemoveAttribute.self, AddOrgUnit.self, RemoveOrgUnit.self]
         )
 
         struct Create: AsyncParsableCommand {
@@ -226,6 +259,21 @@ struct MetadataCommand: AsyncParsableCommand {
                     )
                     let changed = try await client.addAttribute(entry, toProgram: program)
                     instance.reportChange(changed, "attribute \(attribute) on program \(program)")
+                }
+            }
+        }
+
+        struct RemoveAttribute: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Remove an attribute from a program.")
+            @OptionGroup var instance: MaintenanceOptions
+            @Argument(help: "The program's uid.") var program: String
+            @Argument(help: "The attribute's uid.") var attribute: String
+            @OptionGroup var confirmation: Confirmation
+
+            func run() async throws {
+                try await instance.withClient { client in
+                    let changed = try await client.removeAttribute(attribute, fromProgram: program)
+                    instance.reportChange(changed, "attribute \(attribute) removed from program \(program)")
                 }
             }
         }

@@ -179,6 +179,8 @@ struct MaintenanceCLITests {
             result = try await cli(["maintenance", "task", "ANALYTICS_TABLE"] + Self.fast)
             #expect(result.stdout.hasPrefix("JOB"), "\(result.stdout)")
             #expect(result.stdout.contains(job), "\(result.stdout)")
+            result = try await cli(["maintenance", "task", "ANALYTICS_TABLE", "--watch"] + Self.fast)
+            #expect(result.stdout.contains("Analytics tables updated"), "the most recent job: \(result.stdout)")
 
             result = try await cli(
                 ["maintenance", "analytics", "--skip-resource-tables", "--watch", "--json"] + Self.fast

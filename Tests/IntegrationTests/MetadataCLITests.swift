@@ -37,6 +37,16 @@ struct MetadataCLITests {
             #expect(listed.compactMap { $0["id"] as? String } == [attribute, other])
             #expect(listed.first?["valueType"] as? String == "TEXT")
 
+            result = try await cli(
+                ["metadata", "tea", "rename", other, "--name", "Full name", "--short-name", "FN"] + on
+            )
+            #expect(result.stdout == "sim: renamed tracked entity attribute \(other)\n", "\(result.stderr)")
+            result = try await cli(["metadata", "tea", "get", other] + on)
+            let renamed = try #require(try MaintenanceCLITests.jsonLines(result.stdout).first)
+            #expect(renamed["name"] as? String == "Full name" && renamed["shortName"] as? String == "FN")
+            result = try await cli(["metadata", "tea", "get", "NoSuchAttr1"] + on)
+            MaintenanceCLITests.expectOneLineFailure(result, "NoSuchAttr1", ["tea get unknown"])
+
             result = try await cli(["metadata", "tet", "create", "--name", "Person"] + on)
             #expect(result.status == 0, "\(result.stderr)")
             let type = try Self.createdID(result.stdout)
@@ -79,6 +89,14 @@ struct MetadataCLITests {
             MaintenanceCLITests.expectOneLineFailure(result, "E4030", ["tea delete in use"])
             result = try await cli(["metadata", "tet", "remove-attribute", type, attribute, "--yes"] + on)
             #expect(result.status == 0, "\(result.stderr)")
+            result = try await cli(["metadata", "program", "remove-attribute", program, attribute] + on)
+            #expect(result.status != 0 && result.stderr.contains("add --yes"), "\(result.stderr)")
+            result = try await cli(["metadata", "program", "remove-attribute", program, attribute, "--yes"] + on)
+            #expect(result.stdout == "sim: attribute \(attribute) removed from program \(program)\n")
+            result = try await cli(["metadata", "program", "remove-attribute", program, attribute, "--yes"] + on)
+            #expect(result.stdout.contains("already so"), "idempotent removal: \(result.stdout)")
+            result = try await cli(["metadata", "tea", "delete", attribute, "--yes"] + on)
+            #expect(result.status == 0, "no longer in use: \(result.stderr)")
             result = try await cli(["metadata", "tea", "delete", other, "--yes"] + on)
             #expect(result.stdout == "sim: deleted tracked entity attribute \(other)\n", "\(result.stdout)")
 
