@@ -8,7 +8,7 @@ struct MetadataCommand: AsyncParsableCommand {
         commandName: "metadata",
         abstract: "Author tracker metadata on an instance: attributes, tracked entity types, programs.",
         discussion: "Adds are idempotent (a second add updates the flags); destructive verbs need --yes.",
-        subcommands: [Attributes.self, EntityTypes.self, Programs.self]
+        subcommands: [Attributes.self, EntityTypes.self, Programs.self, Stages.self]
     )
 
     /// `--yes`, which every destructive verb requires.
@@ -167,15 +167,14 @@ struct MetadataCommand: AsyncParsableCommand {
             @OptionGroup var flags: MembershipFlags
 
             func run() async throws {
-                try await instance.withClient { client in
+                try await instance.change("attribute \(attribute) on tracked entity type \(type)") { client in
                     let entry = TrackedEntityType.Attribute(
                         attribute,
                         mandatory: flags.mandatory,
                         searchable: flags.searchable,
                         displayInList: flags.displayInList
                     )
-                    let changed = try await client.addAttribute(entry, toTrackedEntityType: type)
-                    instance.reportChange(changed, "attribute \(attribute) on tracked entity type \(type)")
+                    return try await client.addAttribute(entry, toTrackedEntityType: type)
                 }
             }
         }
@@ -188,9 +187,8 @@ struct MetadataCommand: AsyncParsableCommand {
             @OptionGroup var confirmation: Confirmation
 
             func run() async throws {
-                try await instance.withClient { client in
-                    let changed = try await client.removeAttribute(attribute, fromTrackedEntityType: type)
-                    instance.reportChange(changed, "attribute \(attribute) removed from tracked entity type \(type)")
+                try await instance.change("attribute \(attribute) removed from tracked entity type \(type)") { client in
+                    try await client.removeAttribute(attribute, fromTrackedEntityType: type)
                 }
             }
         }
@@ -249,7 +247,7 @@ struct MetadataCommand: AsyncParsableCommand {
             @Flag(help: "Dates in the future are allowed.") var allowFutureDate = false
 
             func run() async throws {
-                try await instance.withClient { client in
+                try await instance.change("attribute \(attribute) on program \(program)") { client in
                     let entry = Program.Attribute(
                         attribute,
                         mandatory: flags.mandatory,
@@ -257,8 +255,7 @@ struct MetadataCommand: AsyncParsableCommand {
                         displayInList: flags.displayInList,
                         allowFutureDate: allowFutureDate
                     )
-                    let changed = try await client.addAttribute(entry, toProgram: program)
-                    instance.reportChange(changed, "attribute \(attribute) on program \(program)")
+                    return try await client.addAttribute(entry, toProgram: program)
                 }
             }
         }
@@ -271,9 +268,8 @@ struct MetadataCommand: AsyncParsableCommand {
             @OptionGroup var confirmation: Confirmation
 
             func run() async throws {
-                try await instance.withClient { client in
-                    let changed = try await client.removeAttribute(attribute, fromProgram: program)
-                    instance.reportChange(changed, "attribute \(attribute) removed from program \(program)")
+                try await instance.change("attribute \(attribute) removed from program \(program)") { client in
+                    try await client.removeAttribute(attribute, fromProgram: program)
                 }
             }
         }
@@ -285,9 +281,10 @@ struct MetadataCommand: AsyncParsableCommand {
             @Argument(help: "The organisation unit's uid.") var unit: String
 
             func apply(_ what: String, _ edit: (DHIS2Client) async throws -> Void) async throws {
-                try await instance.withClient { client in
+                // The per-item endpoints answer the same whether or not the unit was assigned.
+                try await instance.change("org unit \(unit) \(what) program \(program)") { client in
                     try await edit(client)
-                    instance.reportChange(true, "org unit \(unit) \(what) program \(program)")
+                    return true
                 }
             }
         }
@@ -323,6 +320,124 @@ struct MetadataCommand: AsyncParsableCommand {
     }
 }
 
+extension MetadataCommand {
+    struct Stages: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "stage",
+            abstract: "Program stages and their data elements.",
+            subcommands: [Create.self, Show.self, AddDataElement.self, RemoveDataElement.self, Reorder.self]
+        )
+
+        struct Create: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Create a stage of a program.")
+            @OptionGroup var instance: MaintenanceOptions
+            @Option(help: "The program's uid.") var program: String
+            @Option(help: "Its name.") var name: String
+            @Flag(help: "An enrollment may have several events of it.") var repeatable = false
+
+            func run() async throws {
+                try await instance.withClient { client in
+                    let stage = ProgramStage(
+                        name: name,
+                        program: MetadataReference(program),
+                        repeatable: repeatable ? true : nil
+                    )
+                    try instance.report(try await client.create(stage), "created program stage")
+                }
+            }
+        }
+
+        struct Show: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "List a stage's data elements in order, with their flags."
+            )
+            @OptionGroup var instance: MaintenanceOptions
+            @Argument(help: "The stage's uid.") var stage: String
+
+            func run() async throws {
+                try await instance.withClient { client in
+                    let object = try await client.trackerSchemaObject(ProgramStage.self, id: stage)
+                    let elements = object.programStageDataElements ?? []
+                    if instance.json {
+                        for element in elements { emitJSONLine(element) }
+                        return
+                    }
+                    func flag(_ value: Bool?, _ name: String) -> String { value == true ? name : "" }
+                    printTable(
+                        ["ORDER", "DATA ELEMENT", "COMPULSORY", "FUTURE", "REPORTS"],
+                        elements.map {
+                            [
+                                $0.sortOrder.map(String.init) ?? "", $0.dataElement.id,
+                                flag($0.compulsory, "compulsory"), flag($0.allowFutureDate, "future"),
+                                flag($0.displayInReports, "reports"),
+                            ]
+                        }
+                    )
+                }
+            }
+        }
+
+        struct AddDataElement: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Add a data element at the end of a stage, or update its flags there."
+            )
+            @OptionGroup var instance: MaintenanceOptions
+            @Argument(help: "The stage's uid.") var stage: String
+            @Argument(help: "The data element's uid.") var dataElement: String
+            @Flag(help: "A value is required.") var compulsory = false
+            @Flag(help: "Dates in the future are allowed.") var allowFutureDate = false
+            @Flag(help: "Shown in reports.") var displayInReports = false
+
+            func run() async throws {
+                try await instance.change("data element \(dataElement) on program stage \(stage)") { client in
+                    let entry = ProgramStage.DataElement(
+                        dataElement,
+                        compulsory: compulsory,
+                        allowFutureDate: allowFutureDate,
+                        displayInReports: displayInReports
+                    )
+                    return try await client.addDataElement(entry, toProgramStage: stage)
+                }
+            }
+        }
+
+        struct RemoveDataElement: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Remove a data element from a stage; the others are renumbered."
+            )
+            @OptionGroup var instance: MaintenanceOptions
+            @Argument(help: "The stage's uid.") var stage: String
+            @Argument(help: "The data element's uid.") var dataElement: String
+            @OptionGroup var confirmation: Confirmation
+
+            func run() async throws {
+                try await instance.change("data element \(dataElement) removed from program stage \(stage)") { client in
+                    try await client.removeDataElement(dataElement, fromProgramStage: stage)
+                }
+            }
+        }
+
+        struct Reorder: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Put a stage's data elements in this order; unlisted ones follow, flags are kept."
+            )
+            @OptionGroup var instance: MaintenanceOptions
+            @Argument(help: "The stage's uid.") var stage: String
+            @Argument(help: "Data element uids, first to last.") var order: [String]
+
+            func validate() throws {
+                if order.isEmpty { throw ValidationError("give the data elements in their new order") }
+            }
+
+            func run() async throws {
+                try await instance.change("data elements of program stage \(stage) reordered") { client in
+                    try await client.reorderDataElements(order, inProgramStage: stage)
+                }
+            }
+        }
+    }
+}
+
 extension MaintenanceOptions {
     /// Prints a write's outcome, or throws the server's refusal as one line.
     func report(_ result: ObjectWriteResult, _ what: String, id: String? = nil) throws {
@@ -336,6 +451,11 @@ extension MaintenanceOptions {
         } else {
             print("\(instance): \(what) \(uid)")
         }
+    }
+
+    /// Runs an idempotent edit and prints whether it changed anything.
+    func change(_ what: String, _ edit: (DHIS2Client) async throws -> Bool) async throws {
+        try await withClient { client in reportChange(try await edit(client), what) }
     }
 
     /// Prints whether an idempotent edit changed anything.

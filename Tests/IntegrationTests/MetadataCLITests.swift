@@ -104,4 +104,48 @@ struct MetadataCLITests {
             MaintenanceCLITests.expectOneLineFailure(result, "no instance named 'nope'", ["tea list nope"])
         }
     }
+
+    @Test func programStagesKeepFlagsThroughReorderAndRemoval() async throws {
+        try await MaintenanceCLITests.withInstance(version: .v2_43) { simulator, cli in
+            let on = ["--instance", "sim"]
+            var result = try await cli(
+                ["metadata", "program", "create", "--name", "Events", "--without-registration"] + on
+            )
+            #expect(result.status == 0, "\(result.stderr)")
+            let program = try Self.createdID(result.stdout)
+            result = try await cli(["metadata", "stage", "create", "--program", program, "--name", "Visit"] + on)
+            #expect(result.status == 0, "\(result.stderr)")
+            let stage = try Self.createdID(result.stdout)
+            let elements = simulator.metadata.dataElements.prefix(3).map(\.identity.id)
+            result = try await cli(["metadata", "stage", "add-data-element", stage, elements[0], "--compulsory"] + on)
+            #expect(result.status == 0, "\(result.stderr)")
+            for element in elements.dropFirst() {
+                result = try await cli(["metadata", "stage", "add-data-element", stage, element] + on)
+                #expect(result.status == 0, "\(result.stderr)")
+            }
+            result = try await cli(["metadata", "stage", "add-data-element", stage, elements[0], "--compulsory"] + on)
+            #expect(result.stdout.contains("already so"), "idempotent re-add: \(result.stdout)")
+
+            result = try await cli(["metadata", "stage", "reorder", stage, elements[2], elements[0]] + on)
+            #expect(result.status == 0, "\(result.stderr)")
+            result = try await cli(["metadata", "stage", "show", stage] + on)
+            let rows = result.stdout.split(separator: "\n").dropFirst().map {
+                $0.split(separator: " ").map(String.init)
+            }
+            #expect(rows.map { $0[1] } == [elements[2], elements[0], elements[1]], "\(result.stdout)")
+            #expect(rows.map { $0[0] } == ["1", "2", "3"])
+            #expect(rows[1].contains("compulsory") && !rows[0].contains("compulsory"), "flags kept: \(result.stdout)")
+
+            result = try await cli(["metadata", "stage", "remove-data-element", stage, elements[1]] + on)
+            #expect(result.status != 0 && result.stderr.contains("add --yes"), "\(result.stderr)")
+            result = try await cli(["metadata", "stage", "remove-data-element", stage, elements[2], "--yes"] + on)
+            #expect(result.status == 0, "\(result.stderr)")
+            result = try await cli(["metadata", "stage", "show", stage, "--json"] + on)
+            let lines = try MaintenanceCLITests.jsonLines(result.stdout)
+            let ids = lines.compactMap { ($0["dataElement"] as? [String: Any])?["id"] as? String }
+            #expect(ids == [elements[0], elements[1]])
+            #expect(lines.compactMap { $0["sortOrder"] as? Int } == [1, 2])
+            #expect(lines.first?["compulsory"] as? Bool == true)
+        }
+    }
 }
