@@ -1,4 +1,5 @@
 import ArgumentParser
+import Curl
 import DHIS2
 import Foundation
 
@@ -6,7 +7,7 @@ import Foundation
 struct MetadataCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "metadata",
-        abstract: "Author tracker metadata on an instance: attributes, tracked entity types, programs.",
+        abstract: "Author tracker metadata on an instance: attributes, tracked entity types, programs, stages.",
         discussion: "Adds are idempotent (a second add updates the flags); destructive verbs need --yes.",
         subcommands: [Attributes.self, EntityTypes.self, Programs.self, Stages.self]
     )
@@ -215,6 +216,23 @@ struct MetadataCommand: AsyncParsableCommand {
                 String?
             @Option(help: "The category combo's uid (default: the server's default).") var categoryCombo: String?
 
+            /// The given category combo, else the server's `default` one, looked up by name.
+            func combo(_ client: DHIS2Client) async throws -> String {
+                if let categoryCombo { return categoryCombo }
+                struct Page: Decodable {
+                    struct Combo: Decodable { var id: String }
+                    var categoryCombos: [Combo]
+                }
+                let page: Page = try await client.getJSON(
+                    "categoryCombos",
+                    query: [.init("filter", "name:eq:default"), .init("fields", "id")]
+                )
+                guard let id = page.categoryCombos.first?.id else {
+                    throw CLIError("the server has no category combo named default: give --category-combo UID")
+                }
+                return id
+            }
+
             func validate() throws {
                 if !withoutRegistration && trackedEntityType == nil {
                     throw ValidationError("a tracker program needs --tracked-entity-type UID")
@@ -229,7 +247,7 @@ struct MetadataCommand: AsyncParsableCommand {
                         code: code,
                         programType: withoutRegistration ? .withoutRegistration : .withRegistration,
                         trackedEntityType: trackedEntityType.map { MetadataReference($0) },
-                        categoryCombo: categoryCombo.map { MetadataReference($0) }
+                        categoryCombo: MetadataReference(try await combo(client))
                     )
                     try instance.report(try await client.create(program), "created program")
                 }

@@ -62,6 +62,7 @@ struct MetadataCLITests {
             )
             #expect(result.status == 0, "\(result.stderr)")
             let program = try Self.createdID(result.stdout)
+            #expect(simulator.requestLog.contains { $0.path == "/api/categoryCombos" }, "default combo looked up")
             result = try await cli(["metadata", "program", "add-attribute", program, attribute, "--searchable"] + on)
             #expect(result.status == 0, "\(result.stderr)")
             result = try await cli(["metadata", "program", "add-attribute", program, attribute, "--searchable"] + on)
