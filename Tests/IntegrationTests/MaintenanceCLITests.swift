@@ -146,6 +146,8 @@ struct MaintenanceCLITests {
             for arguments in [
                 ["maintenance", "integrity", "list", "--check", "no_such_check"],
                 ["maintenance", "integrity", "issues", "--check", "no_such_check"],
+                ["maintenance", "integrity", "summary", "--check", "no_such_check"],
+                ["maintenance", "integrity", "details", "--check", "no_such_check"],
             ] {
                 result = try await cli(arguments + Self.fast)
                 Self.expectOneLineFailure(result, "no_such_check", arguments)
