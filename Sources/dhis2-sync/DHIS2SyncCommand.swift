@@ -8,7 +8,8 @@ struct DHIS2SyncCommand: AsyncParsableCommand {
         abstract: "Keeps pairs of DHIS2 instances in sync.",
         subcommands: [
             MigrateCommand.self, InstanceCommand.self, PairCommand.self, RunCommand.self, StatusCommand.self,
-            ConflictsCommand.self, VerifyCommand.self, ServeCommand.self, DemoCommand.self,
+            ConflictsCommand.self, VerifyCommand.self, ServeCommand.self, MaintenanceCommand.self, MetadataCommand.self,
+            DemoCommand.self,
         ]
     )
 }
