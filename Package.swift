@@ -63,7 +63,11 @@ let package = Package(
         // The shared, typed DHIS2 client: envelopes, errors, metadata, data values, tasks, maintenance.
         .target(
             name: "DHIS2",
-            dependencies: ["Curl", "JSONStream", "DHIS2Periods", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Curl", "JSONStream", "DHIS2Periods",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
             swiftSettings: swiftSettings
         ),
 
@@ -139,7 +143,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "DHIS2PeriodsTests", dependencies: ["DHIS2Periods"], swiftSettings: swiftSettings),
-        .testTarget(name: "DHIS2Tests", dependencies: ["DHIS2"], swiftSettings: swiftSettings),
+        .testTarget(name: "DHIS2Tests", dependencies: ["DHIS2", "Curl"], swiftSettings: swiftSettings),
         // The shared client against the simulator over real HTTP (and later, the whole sync).
         .testTarget(
             name: "IntegrationTests",
