@@ -35,6 +35,7 @@ let package = Package(
         // C libraries: module maps plus static inline shims only.
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // Pure: push tokenizer, DataValue decoder, import-payload writer. No I/O, no Foundation in the hot path.
         .target(name: "JSONStream", swiftSettings: swiftSettings),
@@ -101,6 +102,7 @@ let package = Package(
             dependencies: [
                 "JSONStream",
                 "DHIS2Periods",
+                "CZlib",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -165,6 +167,7 @@ let package = Package(
             name: "DHIS2SimulatorTests",
             dependencies: [
                 "DHIS2Simulator",
+                "CZlib",
                 "DHIS2Periods",
                 "JSONStream",
                 "Curl",
