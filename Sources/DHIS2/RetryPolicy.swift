@@ -5,8 +5,8 @@ import Foundation
 ///
 /// Only requests that are safe to repeat are retried: GETs, and data value imports whose strategy makes a
 /// second delivery harmless (`CREATE_AND_UPDATE`, `UPDATE`, `DELETE`). Only failures that are likely to pass
-/// are retried: connection failures, timeouts, resets and HTTP/2 stream errors, and the statuses 429, 502,
-/// 503 and 504. A 500 is a server bug that repeats; other 4xx are the request's own fault.
+/// are retried: connection failures, timeouts, resets and closed connections, HTTP/2 stream errors, and the
+/// statuses 429, 502, 503 and 504. A 500 is a server bug that repeats; other 4xx are the request's own fault.
 ///
 /// Waits grow exponentially with full jitter (a random wait between zero and the exponential step), so
 /// clients that failed together do not come back together. A server's `Retry-After` (seconds or an HTTP date)
@@ -98,6 +98,9 @@ public struct RetryPolicy: Sendable, Hashable {
         case .connect: return "connect"
         case .timeout: return "timeout"
         case .network: return "connection_reset"
+        // Closed mid-body, or before any reply (a kept-alive connection the server had dropped): a reset too.
+        case .truncated: return "connection_closed"
+        case .protocol where http.curlCode == Self.gotNothingCurlCode: return "connection_closed"
         case .protocol where http.curlCode.map(Self.http2CurlCodes.contains) ?? false: return "http2_stream"
         default: return nil
         }
@@ -106,4 +109,6 @@ public struct RetryPolicy: Sendable, Hashable {
     /// `CURLE_HTTP2` (16) and `CURLE_HTTP2_STREAM` (92): a stream reset (e.g. a proxy's REFUSED_STREAM or a
     /// GOAWAY) before the answer; other protocol errors are a garbled server and repeat.
     static let http2CurlCodes: Set<Int> = [16, 92]
+    /// `CURLE_GOT_NOTHING` (52): the connection closed without a reply.
+    static let gotNothingCurlCode = 52
 }

@@ -62,6 +62,8 @@ struct RetryPolicyTests {
         #expect(RetryPolicy.retryReason(for: transport(.network)) == "connection_reset")
         #expect(RetryPolicy.retryReason(for: transport(.protocol, curl: 92)) == "http2_stream")
         #expect(RetryPolicy.retryReason(for: transport(.protocol, curl: 8)) == nil)
+        #expect(RetryPolicy.retryReason(for: transport(.protocol, curl: 52)) == "connection_closed")
+        #expect(RetryPolicy.retryReason(for: transport(.truncated)) == "connection_closed")
         #expect(RetryPolicy.retryReason(for: transport(.tls)) == nil)
         #expect(RetryPolicy.retryReason(for: transport(.cancelled)) == nil)
         #expect(RetryPolicy.retryReason(for: DHIS2Error(code: .truncated, detail: "", httpStatus: 200)) == nil)

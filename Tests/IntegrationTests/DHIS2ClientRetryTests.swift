@@ -77,6 +77,15 @@ struct DHIS2ClientRetryTests {
         }
     }
 
+    @Test func otherWritesAreNotRetried() async throws {
+        try await Self.withClient { client, simulator in
+            simulator.inject(Fault(.status(503), path: "/api/maintenance/cacheClear", count: 1))
+            let error = await #expect(throws: DHIS2Error.self) { try await client.clearCache() }
+            #expect(error?.httpStatus == 503)
+            #expect(Self.requests(simulator, "/api/maintenance/cacheClear") == [503])
+        }
+    }
+
     /// A value the simulator accepts: the first element of a monthly data set at one of its facilities.
     static func acceptableValue(_ simulator: DHIS2Simulator) throws -> DataValue {
         let metadata = simulator.metadata
@@ -120,6 +129,15 @@ struct DHIS2ClientRetryTests {
             #expect(seen == export.valueCount)
             #expect(seen > 0)
             #expect(Self.requests(simulator, "/api/dataValueSets.json") == [503, 200])
+
+            // The connection drops before a whole value arrived: nothing was handed out, so the export starts over.
+            simulator.clearRequestLog()
+            simulator.inject(Fault(.resetConnection(afterBytes: 20), path: "/api/dataValueSets", method: "GET"))
+            seen = 0
+            let again = try await client.exportDataValues(query) { seen += $0.count }
+            #expect(seen == again.valueCount)
+            #expect(again.valueCount == export.valueCount)
+            #expect(Self.requests(simulator, "/api/dataValueSets.json").count == 2)
 
             // Values handed out, then the connection drops: the consumer must not see them twice.
             simulator.clearRequestLog()
