@@ -1,6 +1,8 @@
+import Curl
 import DHIS2
 import DHIS2Simulator
 import JSONStream
+import Logging
 import Testing
 
 /// ``RetryPolicy`` in the client against the simulator's injected faults.
@@ -24,12 +26,51 @@ struct DHIS2ClientRetryTests {
         simulator.requestLog.filter { $0.path == path }.map(\.status)
     }
 
+    /// A streamed answer is logged when the server finished (or failed) writing it, which may come after the
+    /// client is done: waits up to 5 s for `count` entries, then a little longer for any extra one.
+    static func settled(_ simulator: DHIS2Simulator, _ path: String, count: Int) async throws -> [Int] {
+        let deadline = ContinuousClock.now + .seconds(5)
+        while requests(simulator, path).count < count && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        try await Task.sleep(for: .milliseconds(100))
+        return requests(simulator, path)
+    }
+
     @Test func serviceUnavailableTwiceThenSuccess() async throws {
         try await Self.withClient { client, simulator in
             simulator.inject(Fault(.status(503), path: "/api/system/info", count: 2))
             let info = try await client.systemInfo()
             #expect(info.version != nil)
             #expect(Self.requests(simulator, "/api/system/info") == [503, 503, 200])
+        }
+    }
+
+    @Test func everyRetryIsLoggedWithoutSecrets() async throws {
+        try await Self.withClient { client, simulator in
+            let store = CapturingLogHandler.Store()
+            let logger = Logger(label: "test.retry-log") { _ in CapturingLogHandler(store: store) }
+            let http = HTTPClient(logger: DHIS2ClientTests.logger)
+            var client = DHIS2Client(
+                instance: client.instance,
+                http: http,
+                logger: logger,
+                environment: ["SIM_PASSWORD": "district"]
+            )
+            client.retryPolicy = Self.quick
+            simulator.inject(Fault(.status(502), path: "/api/system/info", count: 2))
+            let answer: Result<SystemInfo, any Error>
+            do { answer = .success(try await client.systemInfo()) } catch { answer = .failure(error) }
+            await http.shutdown()
+            _ = try answer.get()
+            let retries = store.all.filter { $0.level == .warning }
+            #expect(retries.map { $0.metadata["retry.attempt"]?.description } == ["1", "2"])
+            #expect(retries.allSatisfy { $0.metadata["retry.reason"]?.description == "http_502" })
+            #expect(retries.allSatisfy { $0.metadata["retry.wait_seconds"] != nil })
+            #expect(retries.allSatisfy { $0.metadata["dhis2.endpoint"]?.description == "GET /api/system/info" })
+            let text = store.all.map { "\($0.message) \($0.metadata)" }.joined()
+            #expect(!text.contains("district"))
+            #expect(!text.contains("http://"))
         }
     }
 
@@ -128,7 +169,7 @@ struct DHIS2ClientRetryTests {
             let export = try await client.exportDataValues(query) { seen += $0.count }
             #expect(seen == export.valueCount)
             #expect(seen > 0)
-            #expect(Self.requests(simulator, "/api/dataValueSets.json") == [503, 200])
+            #expect(try await Self.settled(simulator, "/api/dataValueSets.json", count: 2) == [503, 200])
 
             // The connection drops before a whole value arrived: nothing was handed out, so the export starts over.
             simulator.clearRequestLog()
@@ -137,7 +178,7 @@ struct DHIS2ClientRetryTests {
             let again = try await client.exportDataValues(query) { seen += $0.count }
             #expect(seen == again.valueCount)
             #expect(again.valueCount == export.valueCount)
-            #expect(Self.requests(simulator, "/api/dataValueSets.json").count == 2)
+            #expect(try await Self.settled(simulator, "/api/dataValueSets.json", count: 2).count == 2)
 
             // Values handed out, then the connection drops: the consumer must not see them twice.
             simulator.clearRequestLog()
@@ -147,7 +188,7 @@ struct DHIS2ClientRetryTests {
                 try await client.exportDataValues(query) { seen += $0.count }
             }
             #expect(seen > 0)
-            #expect(Self.requests(simulator, "/api/dataValueSets.json").count == 1)
+            #expect(try await Self.settled(simulator, "/api/dataValueSets.json", count: 1).count == 1)
         }
     }
 }
