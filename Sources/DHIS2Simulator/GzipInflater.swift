@@ -9,12 +9,16 @@ struct GzipError: Error, CustomStringConvertible {
 /// Streaming gzip decompression: compressed buffers in, decompressed pieces of at most 64 KiB out.
 ///
 /// Memory stays bounded by the piece size and zlib's 32 KiB window, whatever the body's size. Like
-/// `java.util.zip.GZIPInputStream`, concatenated gzip members are read one after another.
+/// `java.util.zip.GZIPInputStream`, concatenated gzip members are read one after another, and bytes after a
+/// complete member that do not start another one are ignored.
 final class GzipInflater {
     private let stream: UnsafeMutablePointer<z_stream>
     private var output = [UInt8](repeating: 0, count: 64 << 10)
     /// Between members (or before the first): the body may end cleanly here.
     private var atMemberBoundary = true
+    private var completedMembers = 0
+    /// Trailing bytes that are not a gzip member: the rest of the body is dropped.
+    private var ignoringRest = false
 
     init() throws(GzipError) {
         stream = .allocate(capacity: 1)
@@ -33,7 +37,7 @@ final class GzipInflater {
 
     /// Inflates `input`, handing every decompressed piece to `deliver` before returning.
     func inflate(_ input: UnsafeRawBufferPointer, _ deliver: (UnsafeRawBufferPointer) throws -> Void) throws {
-        guard let base = input.baseAddress, !input.isEmpty else { return }
+        guard let base = input.baseAddress, !input.isEmpty, !ignoringRest else { return }
         // zlib does not write through next_in; the API just predates const.
         stream.pointee.next_in = UnsafeMutablePointer(mutating: base.assumingMemoryBound(to: Bytef.self))
         stream.pointee.avail_in = uInt(input.count)
@@ -57,9 +61,16 @@ final class GzipInflater {
                 continue
             case Z_STREAM_END:
                 atMemberBoundary = true
+                completedMembers += 1
                 inflateReset(stream)
             default:
-                throw GzipError(message: Self.javaMessage(for: stream.pointee.msg))
+                let message = Self.javaMessage(for: stream.pointee.msg)
+                if completedMembers > 0 && message == Self.notGzip {
+                    ignoringRest = true
+                    atMemberBoundary = true
+                    return
+                }
+                throw GzipError(message: message)
             }
         }
     }
@@ -69,11 +80,13 @@ final class GzipInflater {
         guard atMemberBoundary else { throw GzipError(message: "Unexpected end of ZLIB input stream") }
     }
 
+    private static let notGzip = "Not in GZIP format"
+
     /// zlib's reason in `GZIPInputStream`'s words where it has its own, else zlib's as Java passes it on.
     private static func javaMessage(for message: UnsafePointer<CChar>?) -> String {
         let text = message.map { String(cString: $0) } ?? "invalid compressed data"
         switch text {
-        case "incorrect header check", "unknown compression method": return "Not in GZIP format"
+        case "incorrect header check", "unknown compression method", "unknown header flags set": return notGzip
         case "incorrect data check", "incorrect length check": return "Corrupt GZIP trailer"
         default: return text
         }

@@ -86,6 +86,19 @@ struct GzipImportTests {
         }
     }
 
+    @Test func concatenatedMembersAndTrailingBytesAreReadAsJavaReadsThem() async throws {
+        try await SimulatorHarness.with(empty: true) { sim in
+            let plain = Self.payload(sim)
+            let half = plain.count / 2
+            // Two members splitting the JSON mid-token, then bytes that are no gzip member: GZIPInputStream
+            // reads both members and stops at the junk.
+            let body = Self.gzip(Array(plain[..<half])) + Self.gzip(Array(plain[half...])) + Array("junk".utf8)
+            let reply = try await Self.post(sim, body)
+            #expect(reply.status == 200, "\(reply.text.prefix(300))")
+            #expect(ImportTests.count(reply) == [480, 0, 0, 0])
+        }
+    }
+
     @Test func corruptGzipIsAFailedImport() async throws {
         try await SimulatorHarness.with(empty: true) { sim in
             let compressed = Self.gzip(Self.payload(sim))
