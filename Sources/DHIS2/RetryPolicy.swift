@@ -70,8 +70,8 @@ public struct RetryPolicy: Sendable, Hashable {
     public static func parseRetryAfter(_ value: String, now: Date = Date()) -> Duration? {
         let text = value.trimmingCharacters(in: .whitespaces)
         if !text.isEmpty, text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) {
-            // Anything beyond Int is "very long": the cap applies anyway.
-            return .seconds(Int(text) ?? Int.max / 1_000_000_000_000)
+            // Anything beyond Int is "very long": the cap applies anyway (Duration holds Int.max seconds).
+            return .seconds(Int(text) ?? Int.max)
         }
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")

@@ -42,6 +42,7 @@ struct RetryPolicyTests {
         #expect(RetryPolicy.parseRetryAfter("-1", now: now) == nil)
         // A server asking for an hour gets the cap.
         #expect(RetryPolicy.standard.delay(beforeRetry: 1, retryAfter: "3600") == .seconds(60))
+        #expect(RetryPolicy.standard.delay(beforeRetry: 1, retryAfter: "99999999999999999999999") == .seconds(60))
     }
 
     @Test func onlyTransientFailuresHaveAReason() {
