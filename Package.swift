@@ -35,6 +35,7 @@ let package = Package(
         // C libraries: module maps plus static inline shims only.
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // Pure: push tokenizer, DataValue decoder, import-payload writer. No I/O, no Foundation in the hot path.
         .target(name: "JSONStream", swiftSettings: swiftSettings),
@@ -63,7 +64,11 @@ let package = Package(
         // The shared, typed DHIS2 client: envelopes, errors, metadata, data values, tasks, maintenance.
         .target(
             name: "DHIS2",
-            dependencies: ["Curl", "JSONStream", "DHIS2Periods", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Curl", "JSONStream", "DHIS2Periods",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
             swiftSettings: swiftSettings
         ),
 
@@ -97,6 +102,7 @@ let package = Package(
             dependencies: [
                 "JSONStream",
                 "DHIS2Periods",
+                "CZlib",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -139,7 +145,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "DHIS2PeriodsTests", dependencies: ["DHIS2Periods"], swiftSettings: swiftSettings),
-        .testTarget(name: "DHIS2Tests", dependencies: ["DHIS2"], swiftSettings: swiftSettings),
+        .testTarget(name: "DHIS2Tests", dependencies: ["DHIS2", "Curl"], swiftSettings: swiftSettings),
         // The shared client against the simulator over real HTTP (and later, the whole sync).
         .testTarget(
             name: "IntegrationTests",
@@ -161,6 +167,7 @@ let package = Package(
             name: "DHIS2SimulatorTests",
             dependencies: [
                 "DHIS2Simulator",
+                "CZlib",
                 "DHIS2Periods",
                 "JSONStream",
                 "Curl",

@@ -28,6 +28,13 @@ public struct DataValueImportOptions: Sendable, Hashable {
 
     public init() {}
 
+    /// Whether sending the same payload twice leaves the same state: true for `CREATE_AND_UPDATE`, `UPDATE`
+    /// and `DELETE` (and their legacy spellings), false for `CREATE`, whose second delivery conflicts.
+    public var isIdempotent: Bool {
+        ["CREATE_AND_UPDATE", "UPDATE", "DELETE", "NEW_AND_UPDATES", "UPDATES", "DELETES"]
+            .contains(importStrategy.uppercased())
+    }
+
     var queryItems: [HTTPClientRequest.QueryItem] {
         var items: [HTTPClientRequest.QueryItem] = [.init("importStrategy", importStrategy)]
         if dryRun { items.append(.init("dryRun", "true")) }
@@ -45,6 +52,9 @@ extension DHIS2Client {
     /// transfer pauses. A body that ends before its JSON does — DHIS2 answers 200 and cuts the
     /// stream when an export fails midway — throws ``DHIS2Error/Code/truncated``, never a short success.
     ///
+    /// Failures are retried under ``retryPolicy`` only until the first values reach `consume`: a body is never
+    /// resumed or replayed after it was partly handed out.
+    ///
     /// - Parameter consume: called with the values decoded from each network chunk (tens of values).
     @discardableResult
     public func exportDataValues(
@@ -55,6 +65,26 @@ extension DHIS2Client {
         if let problem = query.validate() {
             throw DHIS2Error(code: .badRequest, detail: problem, endpoint: endpoint)
         }
+        var handedOut = false
+        return try await retrying(
+            endpoint,
+            repeatable: true,
+            stillRepeatable: { !handedOut },
+            {
+                try await exportOnce(query, endpoint: endpoint) { values in
+                    handedOut = true
+                    try await consume(values)
+                }
+            }
+        )
+    }
+
+    /// One try of ``exportDataValues(_:_:)``.
+    private func exportOnce(
+        _ query: DataValueQuery,
+        endpoint: String,
+        _ consume: ([DataValue]) async throws -> Void
+    ) async throws -> DataValueExport {
         var request = HTTPClientRequest(
             method: .get,
             url: instance.apiURL("dataValueSets.json"),
@@ -70,7 +100,9 @@ extension DHIS2Client {
         }
         guard (200..<300).contains(response.status) else {
             let body = (try? await response.body.collect(upTo: 1 << 20)) ?? []
-            throw HTTPFailure.error(status: response.status, body: body, endpoint: endpoint)
+            var failure = HTTPFailure.error(status: response.status, body: body, endpoint: endpoint)
+            failure.retryAfter = response.headers.first(name: "Retry-After")
+            throw failure
         }
         var decoder = DataValueSetDecoder()
         var byteCount = 0
@@ -137,7 +169,14 @@ extension DHIS2Client {
         options: DataValueImportOptions = DataValueImportOptions()
     ) async throws(DHIS2Error) -> ImportSummary {
         let endpoint = "POST /api/dataValueSets"
-        let response = try await send(.post, "dataValueSets", query: options.queryItems, body: body, accepting: [409])
+        let response = try await send(
+            .post,
+            "dataValueSets",
+            query: options.queryItems,
+            body: body,
+            accepting: [409],
+            repeatable: options.isIdempotent
+        )
         guard options.async else {
             return try ImportResponse.dataValueSet(status: response.status, body: response.body, endpoint: endpoint)
         }

@@ -15,6 +15,8 @@ public struct DHIS2Client: Sendable {
 
     /// Collected (non-streamed) answers are small metadata documents; this bounds a runaway one.
     public var maximumBodySize = 256 << 20
+    /// How transient failures of repeatable requests are retried; ``RetryPolicy/none`` disables retries.
+    public var retryPolicy = RetryPolicy.standard
 
     public init(
         instance: DHIS2Instance,
@@ -85,13 +87,33 @@ public struct DHIS2Client: Sendable {
     ///
     /// 2xx answers are returned; anything else throws, except the statuses in `accepting`, which
     /// the caller reads itself (an import's 409 is a result, not a failure).
+    ///
+    /// GETs are retried under ``retryPolicy``; writes only when the caller passes `repeatable`, vouching
+    /// that a second delivery is harmless (an idempotent data value import).
     public func send(
         _ method: HTTPMethod,
         _ path: String,
         query: [HTTPClientRequest.QueryItem] = [],
         body: [UInt8]? = nil,
         contentType: String = "application/json",
-        accepting: Set<Int> = []
+        accepting: Set<Int> = [],
+        repeatable: Bool = false
+    ) async throws(DHIS2Error) -> HTTPClientResponse {
+        let endpoint = "\(method.rawValue) /api/\(path)"
+        return try await retrying(endpoint, repeatable: repeatable || method == .get) {
+            () async throws(DHIS2Error) -> HTTPClientResponse in
+            try await sendOnce(method, path, query: query, body: body, contentType: contentType, accepting: accepting)
+        }
+    }
+
+    /// One try of ``send(_:_:query:body:contentType:accepting:repeatable:)``.
+    private func sendOnce(
+        _ method: HTTPMethod,
+        _ path: String,
+        query: [HTTPClientRequest.QueryItem],
+        body: [UInt8]?,
+        contentType: String,
+        accepting: Set<Int>
     ) async throws(DHIS2Error) -> HTTPClientResponse {
         let endpoint = "\(method.rawValue) /api/\(path)"
         var request = HTTPClientRequest(method: method, url: instance.apiURL(path), query: query)
@@ -110,7 +132,9 @@ public struct DHIS2Client: Sendable {
             )
         }
         guard (200..<300).contains(response.status) || accepting.contains(response.status) else {
-            throw HTTPFailure.error(status: response.status, body: response.body, endpoint: endpoint)
+            var failure = HTTPFailure.error(status: response.status, body: response.body, endpoint: endpoint)
+            failure.retryAfter = response.headers.first(name: "Retry-After")
+            throw failure
         }
         return response
     }

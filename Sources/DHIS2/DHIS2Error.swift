@@ -51,6 +51,8 @@ public struct DHIS2Error: Error, Sendable, CustomStringConvertible {
     public var endpoint: String?
     public var detail: String
     public var underlying: (any Error & Sendable)?
+    /// The answer's `Retry-After` header, kept for ``RetryPolicy``.
+    var retryAfter: String?
 
     public init(
         code: Code,

@@ -60,24 +60,34 @@ extension SimulatorResponder {
         let buffersAll = core.version.usesDataEntryRewrite
         var bytesIn = 0
         var first = true
+        // Set when the body starts with gzip magic: DHIS2 sniffs it, a `Content-Encoding` is not needed.
+        var inflater: GzipInflater?
+        func feed(_ bytes: UnsafeRawBufferPointer) throws {
+            try decoder.feed(bytes) { batch.append($0) }
+            if !buffersAll && batch.count >= 4096 {
+                processor.process(batch, header: decoder.header)
+                batch.removeAll(keepingCapacity: true)
+            }
+        }
         do {
             for try await buffer in body {
                 bytesIn += buffer.readableBytes
                 if first && buffer.readableBytes > 0 {
                     first = false
                     let magic = buffer.getBytes(at: buffer.readerIndex, length: min(2, buffer.readableBytes)) ?? []
-                    if magic == [0x1F, 0x8B] || magic == [0x50, 0x4B] {
-                        processor.summary.failure =
-                            "compressed (gzip/zip) request bodies are not supported by the simulator"
+                    if magic == [0x50, 0x4B] {
+                        processor.summary.failure = "zip request bodies are not supported by the simulator"
                         return (processor.summary, bytesIn)
                     }
+                    if magic == [0x1F, 0x8B] { inflater = try GzipInflater() }
                 }
-                try buffer.withUnsafeReadableBytes { bytes in try decoder.feed(bytes) { batch.append($0) } }
-                if !buffersAll && batch.count >= 4096 {
-                    processor.process(batch, header: decoder.header)
-                    batch.removeAll(keepingCapacity: true)
+                if let inflater {
+                    try buffer.withUnsafeReadableBytes { bytes in try inflater.inflate(bytes) { try feed($0) } }
+                } else {
+                    try buffer.withUnsafeReadableBytes { try feed($0) }
                 }
             }
+            try inflater?.finish()
             let header = try decoder.finish()
             if buffersAll && !processor.checkDataSetDetection(batch, header: header) {
                 return (processor.summary, bytesIn)
@@ -87,6 +97,8 @@ extension SimulatorResponder {
                 processor.finish(header: header)
             }
         } catch let error as JSONStreamError {
+            processor.summary.failure = error.message
+        } catch let error as GzipError {
             processor.summary.failure = error.message
         } catch {
             processor.summary.failure = "\(error)"
