@@ -55,9 +55,9 @@ struct SyncEngineTests {
             #expect(harness.destination.writtenValues().allSatisfy { $0.deleted != true })
 
             // An edit and a deletion at the source reach the destination on the next run.
-            let live = harness.destination.writtenValues().filter { $0.value != nil && $0.dataElement != nil }
-            let edited = try #require(live.first { $0.period?.count == 6 })
-            let removed = try #require(live.last { $0.period?.count == 6 && $0 != edited })
+            let live = harness.editableValues { $0.count == 6 }
+            let edited = try #require(live.first)
+            let removed = try #require(live.last { $0 != edited })
             var change = DataValueImportOptions()
             change.importStrategy = "CREATE_AND_UPDATE"
             var newValue = edited
@@ -298,7 +298,7 @@ struct SyncEngineTests {
             )
 
             // Two edits at the source; the next run reads exactly those.
-            let candidates = harness.destination.writtenValues().filter { $0.period == "202502" && $0.value != nil }
+            let candidates = harness.editableValues { $0 == "202502" }
             #expect(candidates.count >= 2)
             var edits = Array(candidates.prefix(2))
             for index in edits.indices { edits[index].value = "\(7000 + index)" }

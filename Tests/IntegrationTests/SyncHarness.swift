@@ -134,6 +134,22 @@ struct SyncHarness: Sendable {
         try await verify(SyncRunner.Request(selection: selection))
     }
 
+    /// Destination rows that an edit to a large whole number is valid for, in a stable order: data
+    /// elements of integer types that belong to one data set only (an element in two is read once per
+    /// data set), so a test's edits are accepted and counted exactly.
+    func editableValues(period: (String) -> Bool) -> [DataValue] {
+        let codes: Set<String> = ["DE_ANC4", "DE_MAL_CONF", "DE_MAL_DEATH", "DE_MEASLES", "DE_BCG"]
+        let elements = Set(
+            source.metadata.dataElements.filter { codes.contains($0.identity.code ?? "") }.map(\.identity.id)
+        )
+        return destination.writtenValues()
+            .filter { value in
+                value.value != nil && value.deleted != true && elements.contains(value.dataElement ?? "")
+                    && value.period.map(period) == true
+            }
+            .sorted { "\($0)" < "\($1)" }
+    }
+
     /// The destination's row at a value's key (deleted rows included), nil when it never had one.
     func destinationValue(at value: DataValue) -> DataValue? {
         destination.storedValue(
