@@ -123,8 +123,10 @@ struct DHIS2ClientMaintenanceTests {
     }
 
     @Test func clearedFeedAndTimeoutAreErrors() async throws {
-        // A second between notifications: the clearing request lands in a gap even on a loaded machine.
-        let slowJobs: (inout SimulatorConfiguration) -> Void = { $0.jobDelay = .seconds(1) }
+        // Three seconds between notifications: the clearing request and the poll after it land in one gap even
+        // when the whole suite loads both cores (one second was seen to be too little: the next step's
+        // notification arrived first and the feed never looked empty).
+        let slowJobs: (inout SimulatorConfiguration) -> Void = { $0.jobDelay = .seconds(3) }
         try await Self.withSimulator(configure: slowJobs) { client, _ in
             let job = try await client.startAnalyticsRefresh()
             let timedOut = await #expect(throws: DHIS2Error.self) {
