@@ -1,3 +1,4 @@
+import Foundation
 import Curl
 import DHIS2
 import DHIS2Simulator
@@ -14,6 +15,7 @@ struct DHIS2ClientTests {
     static func withClient<R: Sendable>(
         version: ServerVersion = .v2_40,
         password: String = "district",
+        configure: (inout SimulatorConfiguration) -> Void = { _ in },
         _ body: (DHIS2Client, DHIS2Simulator) async throws -> R
     ) async throws -> R {
         var configuration = SimulatorConfiguration()
@@ -21,6 +23,7 @@ struct DHIS2ClientTests {
         configuration.seed = 11
         configuration.valueCount = 100
         configuration.hierarchy = .init(regions: 3, districtsPerRegion: 4, facilitiesPerDistrict: 5)
+        configure(&configuration)
         let simulator = try await DHIS2Simulator.start(configuration, logger: logger)
         let http = HTTPClient(logger: logger)
         let instance = try DHIS2Instance(
@@ -297,6 +300,64 @@ struct DHIS2ClientDataValueTests {
                 #expect(row.uid == "NoSuchDE001")
                 #expect(row.indexes == [1])
                 #expect(summary.rejectedIndexes == [1])
+            }
+        }
+    }
+
+    @Test func aRealMetadataExportReadsThroughTheClient() async throws {
+        // shared/ sits beside the repository, locally and in CI.
+        let fixture = URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("shared/fixtures/dhis2-core/aggregate/metadata.json")
+        let document = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: fixture)) as? [String: Any]
+        )
+        func ids(_ key: String) -> Set<String> {
+            Set((document[key] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String })
+        }
+        let expectedSets = Set(
+            (document["dataSets"] as? [[String: Any]] ?? []).compactMap { set -> String? in
+                guard let id = set["id"] as? String, let type = set["periodType"] as? String else { return nil }
+                return "\(id) \(type)"
+            }
+        )
+        #expect(expectedSets.count == 2)
+        let load: (inout SimulatorConfiguration) -> Void = { $0.metadataFile = fixture.path }
+        try await DHIS2ClientTests.withClient(configure: load) { client, _ in
+            let sets = try await client.dataSets()
+            #expect(Set(sets.map { "\($0.id) \($0.periodType)" }) == expectedSets)
+            struct Named: Decodable { var id: String }
+            // A small page size makes the client walk the pager: 75 elements are 8 pages.
+            let elements = try await client.list("dataElements", as: Named.self, fields: "id", pageSize: 10)
+            #expect(Set(elements.map(\.id)) == ids("dataElements"))
+            #expect(elements.count == 75)
+            let combos = try await client.list("categoryOptionCombos", as: Named.self, fields: "id")
+            #expect(ids("categoryOptionCombos").isSubset(of: Set(combos.map(\.id))))
+
+            // The typed readers agree with the export.
+            let typedElements = try await client.dataElements()
+            #expect(Set(typedElements.map(\.id)) == ids("dataElements"))
+            #expect(typedElements.allSatisfy { $0.valueType != nil && $0.categoryCombo != nil })
+            let typedCombos = try await client.categoryCombos()
+            #expect(ids("categoryCombos").isSubset(of: Set(typedCombos.map(\.id))))
+            let cocs = try await client.categoryOptionCombos()
+            #expect(ids("categoryOptionCombos").isSubset(of: Set(cocs.map(\.id))))
+            let comboOfCOC = Dictionary(uniqueKeysWithValues: cocs.map { ($0.id, $0.categoryCombo?.id) })
+            for combo in typedCombos {
+                for coc in combo.categoryOptionCombos ?? [] { #expect(comboOfCOC[coc.id] == combo.id) }
+            }
+            let members = try await client.dataSetMembers()
+            let fixtureSets = document["dataSets"] as? [[String: Any]] ?? []
+            for set in fixtureSets {
+                let id = set["id"] as? String ?? ""
+                let expected = Set(
+                    (set["dataSetElements"] as? [[String: Any]] ?? []).compactMap {
+                        ($0["dataElement"] as? [String: Any])?["id"] as? String
+                    }
+                )
+                let found = try #require(members.first { $0.id == id })
+                #expect(Set(found.dataSetElements.map(\.dataElement.id)) == expected)
+                #expect(!expected.isEmpty)
             }
         }
     }
