@@ -152,6 +152,8 @@ let package = Package(
             dependencies: [
                 "DHIS2", "DHIS2Simulator", "DHIS2Periods", "Curl", "JSONStream", "Postgres", "Sync", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
             swiftSettings: swiftSettings
         ),

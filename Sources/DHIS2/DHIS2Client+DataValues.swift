@@ -85,6 +85,28 @@ extension DHIS2Client {
         endpoint: String,
         _ consume: ([DataValue]) async throws -> Void
     ) async throws -> DataValueExport {
+        let response = try await startExport(query, endpoint: endpoint)
+        var decoder = DataValueSetDecoder()
+        var byteCount = 0
+        var batch: [DataValue] = []
+        do {
+            for try await chunk in response.body {
+                byteCount += chunk.count
+                try decoder.feed(chunk) { batch.append($0) }
+                if !batch.isEmpty {
+                    try await consume(batch)
+                    batch.removeAll(keepingCapacity: true)
+                }
+            }
+        } catch {
+            throw Self.exportFailure(error, byteCount: byteCount, status: response.status, endpoint: endpoint)
+        }
+        let header = try Self.finishExport(&decoder, byteCount: byteCount, status: response.status, endpoint: endpoint)
+        return DataValueExport(header: header, valueCount: decoder.valueCount, byteCount: byteCount)
+    }
+
+    /// The export's request up to a 2xx head; the body is still to be read.
+    func startExport(_ query: DataValueQuery, endpoint: String) async throws -> HTTPStreamingResponse {
         var request = HTTPClientRequest(
             method: .get,
             url: instance.apiURL("dataValueSets.json"),
@@ -104,62 +126,66 @@ extension DHIS2Client {
             failure.retryAfter = response.headers.first(name: "Retry-After")
             throw failure
         }
-        var decoder = DataValueSetDecoder()
-        var byteCount = 0
-        var batch: [DataValue] = []
-        do {
-            for try await chunk in response.body {
-                byteCount += chunk.count
-                try decoder.feed(chunk) { batch.append($0) }
-                if !batch.isEmpty {
-                    try await consume(batch)
-                    batch.removeAll(keepingCapacity: true)
-                }
-            }
-        } catch let error as JSONStreamError {
-            throw DHIS2Error(
+        return response
+    }
+
+    /// The typed error for a failure while reading an export's body; a consumer's own error passes through.
+    static func exportFailure(_ error: any Error, byteCount: Int, status: Int, endpoint: String) -> any Error {
+        switch error {
+        case let error as JSONStreamError:
+            return DHIS2Error(
                 code: .unexpectedResponse,
                 detail: "the export is not valid JSON: \(error)",
                 endpoint: endpoint
             )
-        } catch let error as HTTPClientError {
-            throw DHIS2Error(
+        case let error as HTTPClientError:
+            return DHIS2Error(
                 code: .transport,
                 detail: "the export broke off after \(byteCount) bytes: \(error)",
-                httpStatus: response.status,
+                httpStatus: status,
                 endpoint: endpoint,
                 underlying: error
             )
+        default:
+            return error
         }
-        let header: DataValueSetHeader
+    }
+
+    /// Ends an export's decoding: a body that stopped inside its JSON is ``DHIS2Error/Code/truncated``.
+    static func finishExport(
+        _ decoder: inout DataValueSetDecoder,
+        byteCount: Int,
+        status: Int,
+        endpoint: String
+    ) throws -> DataValueSetHeader {
         do {
-            header = try decoder.finish()
+            return try decoder.finish()
         } catch let error as JSONStreamError where error.code == .unexpectedEndOfInput {
             throw DHIS2Error(
                 code: .truncated,
                 detail: "the export ended after \(byteCount) bytes and \(decoder.valueCount) values, inside its JSON: "
                     + "the server failed midway; nothing of it may be trusted as complete",
-                httpStatus: response.status,
+                httpStatus: status,
                 endpoint: endpoint
             )
         }
-        return DataValueExport(header: header, valueCount: decoder.valueCount, byteCount: byteCount)
     }
 
     /// `POST /api/dataValueSets` with one batch; returns the import summary whatever the version.
     ///
     /// A 409 carrying a summary is a result (WARNING: the rest was committed; ERROR: nothing was).
     /// With `options.async` the job is followed through `/api/system/tasks` to its summary.
+    ///
+    /// The body is streamed: the writer encodes the values a chunk at a time as libcurl sends, so the JSON of
+    /// a large batch is never held whole beside the values.
     public func importDataValues(
         _ values: [DataValue],
         header: DataValueSetHeader = DataValueSetHeader(),
         options: DataValueImportOptions = DataValueImportOptions(),
         omitting: Set<DataValue.Field> = []
     ) async throws(DHIS2Error) -> ImportSummary {
-        var writer = DataValueSetWriter(header: header, omitting: omitting)
-        for value in values { writer.append(value) }
-        writer.finish()
-        return try await importDataValueSet(writer.takeAll(), options: options)
+        let chunks = DataValueSetChunks(values: values, header: header, omitting: omitting)
+        return try await importDataValues(body: .stream(chunks), options: options)
     }
 
     /// `POST /api/dataValueSets` with a payload already written (by a ``DataValueSetWriter``): callers that
@@ -168,12 +194,19 @@ extension DHIS2Client {
         _ body: [UInt8],
         options: DataValueImportOptions = DataValueImportOptions()
     ) async throws(DHIS2Error) -> ImportSummary {
+        try await importDataValues(body: .bytes(body), options: options)
+    }
+
+    private func importDataValues(
+        body: HTTPClientRequest.Body,
+        options: DataValueImportOptions
+    ) async throws(DHIS2Error) -> ImportSummary {
         let endpoint = "POST /api/dataValueSets"
         let response = try await send(
             .post,
             "dataValueSets",
             query: options.queryItems,
-            body: body,
+            requestBody: body,
             accepting: [409],
             repeatable: options.isIdempotent
         )
@@ -182,5 +215,33 @@ extension DHIS2Client {
         }
         let job = try JobReference.decode(response.body, endpoint: endpoint)
         return try await waitForImportJob(job, options: options)
+    }
+}
+
+/// An import payload produced chunk by chunk from values already in memory: each iteration starts a fresh
+/// writer, so a retried request streams the same bytes again.
+struct DataValueSetChunks: AsyncSequence, Sendable {
+    typealias Element = [UInt8]
+    let values: [DataValue]
+    let header: DataValueSetHeader
+    let omitting: Set<DataValue.Field>
+
+    func makeAsyncIterator() -> Iterator {
+        Iterator(values: values, writer: DataValueSetWriter(header: header, omitting: omitting))
+    }
+
+    struct Iterator: AsyncIteratorProtocol {
+        let values: [DataValue]
+        var writer: DataValueSetWriter
+        var index = 0
+
+        mutating func next() async -> [UInt8]? {
+            while index < values.count && !writer.isChunkReady {
+                writer.append(values[index])
+                index += 1
+            }
+            if index == values.count { writer.finish() }
+            return writer.isChunkReady ? writer.takeChunk() : nil
+        }
     }
 }

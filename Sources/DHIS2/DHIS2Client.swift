@@ -99,6 +99,28 @@ public struct DHIS2Client: Sendable {
         accepting: Set<Int> = [],
         repeatable: Bool = false
     ) async throws(DHIS2Error) -> HTTPClientResponse {
+        try await send(
+            method,
+            path,
+            query: query,
+            requestBody: body.map { .bytes($0) },
+            contentType: contentType,
+            accepting: accepting,
+            repeatable: repeatable
+        )
+    }
+
+    /// ``send(_:_:query:body:contentType:accepting:repeatable:)`` with any request body, a streamed one
+    /// included (a stream is produced afresh for each attempt).
+    func send(
+        _ method: HTTPMethod,
+        _ path: String,
+        query: [HTTPClientRequest.QueryItem] = [],
+        requestBody body: HTTPClientRequest.Body?,
+        contentType: String = "application/json",
+        accepting: Set<Int> = [],
+        repeatable: Bool = false
+    ) async throws(DHIS2Error) -> HTTPClientResponse {
         let endpoint = "\(method.rawValue) /api/\(path)"
         return try await retrying(endpoint, repeatable: repeatable || method == .get) {
             () async throws(DHIS2Error) -> HTTPClientResponse in
@@ -111,7 +133,7 @@ public struct DHIS2Client: Sendable {
         _ method: HTTPMethod,
         _ path: String,
         query: [HTTPClientRequest.QueryItem],
-        body: [UInt8]?,
+        body: HTTPClientRequest.Body?,
         contentType: String,
         accepting: Set<Int>
     ) async throws(DHIS2Error) -> HTTPClientResponse {
@@ -122,7 +144,7 @@ public struct DHIS2Client: Sendable {
         if body != nil { request.headers.replaceOrAdd(name: "Content-Type", value: contentType) }
         let response: HTTPClientResponse
         do {
-            response = try await http.send(request, body: body.map { .bytes($0) }, maximumBodySize: maximumBodySize)
+            response = try await http.send(request, body: body, maximumBodySize: maximumBodySize)
         } catch {
             throw DHIS2Error(
                 code: .transport,

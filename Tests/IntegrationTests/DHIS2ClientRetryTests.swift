@@ -3,6 +3,8 @@ import DHIS2
 import DHIS2Simulator
 import JSONStream
 import Logging
+import Metrics
+import MetricsTestKit
 import Testing
 
 /// ``RetryPolicy`` in the client against the simulator's injected faults.
@@ -37,13 +39,25 @@ struct DHIS2ClientRetryTests {
         return requests(simulator, path)
     }
 
+    /// Metrics of this test process. The backend can be bootstrapped once per process; no other test does.
+    static let metrics: TestMetrics = {
+        let metrics = TestMetrics()
+        MetricsSystem.bootstrap(metrics)
+        return metrics
+    }()
+
     @Test func serviceUnavailableTwiceThenSuccess() async throws {
+        let metrics = Self.metrics
+        let before = metrics.counterTotal(label: "dhis2_client_retries_total", dimensions: [("reason", "http_503")])
         try await Self.withClient { client, simulator in
             simulator.inject(Fault(.status(503), path: "/api/system/info", count: 2))
             let info = try await client.systemInfo()
             #expect(info.version != nil)
             #expect(Self.requests(simulator, "/api/system/info") == [503, 503, 200])
         }
+        // Every retry is counted (other tests may add to the total meanwhile, never take from it).
+        let after = metrics.counterTotal(label: "dhis2_client_retries_total", dimensions: [("reason", "http_503")])
+        #expect(after - before >= 2)
     }
 
     @Test func everyRetryIsLoggedWithoutSecrets() async throws {
@@ -158,12 +172,7 @@ struct DHIS2ClientRetryTests {
 
     @Test func exportRetriesItsHeadButNotAHalfConsumedBody() async throws {
         try await Self.withClient { client, simulator in
-            var query = DataValueQuery()
-            query.dataSets = simulator.metadata.dataSets.map(\.identity.id)
-            query.orgUnits = [try #require(simulator.metadata.organisationUnits.first).identity.id]
-            query.children = true
-            query.startDate = "1990-01-01"
-            query.endDate = "2040-12-31"
+            let query = try DHIS2ClientDataValueTests.everything(simulator)
             simulator.inject(Fault(.status(503), path: "/api/dataValueSets", method: "GET", count: 1))
             var seen = 0
             let export = try await client.exportDataValues(query) { seen += $0.count }

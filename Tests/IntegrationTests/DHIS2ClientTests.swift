@@ -229,15 +229,21 @@ struct DHIS2ClientDataValueTests {
         }
     }
 
+    /// Every value of a simulator: all data sets, the whole tree, any period.
+    static func everything(_ simulator: DHIS2Simulator) throws -> DataValueQuery {
+        var query = DataValueQuery()
+        query.dataSets = simulator.metadata.dataSets.map(\.identity.id)
+        query.orgUnits = [try #require(simulator.metadata.organisationUnits.first).identity.id]
+        query.children = true
+        query.startDate = "1990-01-01"
+        query.endDate = "2040-12-31"
+        return query
+    }
+
     @Test func truncatedExportIsAnErrorNotAShortSuccess() async throws {
         try await Self.withPair { pair in
             pair.sourceSimulator.inject(Fault(.truncateExport(afterValues: 25), path: "/api/dataValueSets"))
-            var query = DataValueQuery()
-            query.dataSets = pair.sourceSimulator.metadata.dataSets.map(\.identity.id)
-            query.orgUnits = [try #require(pair.sourceSimulator.metadata.organisationUnits.first).identity.id]
-            query.children = true
-            query.startDate = "1990-01-01"
-            query.endDate = "2040-12-31"
+            var query = try Self.everything(pair.sourceSimulator)
             var seen = 0
             let error = await #expect(throws: DHIS2Error.self) {
                 try await pair.source.exportDataValues(query) { seen += $0.count }
@@ -251,6 +257,41 @@ struct DHIS2ClientDataValueTests {
             let export = try await pair.source.exportDataValues(query) { limited += $0.count }
             #expect(limited == 10)
             #expect(export.valueCount == 10)
+        }
+    }
+
+    @Test func exportAsAnAsyncSequenceIsLazyCompleteAndNeverShort() async throws {
+        try await Self.withPair { pair in
+            var query = try Self.everything(pair.sourceSimulator)
+            query.includeDeleted = true
+            var viaCallback: [DataValue] = []
+            try await pair.source.exportDataValues(query) { viaCallback += $0 }
+            #expect(viaCallback.count > 100)
+
+            // Nothing is sent before the first value is asked for.
+            pair.sourceSimulator.clearRequestLog()
+            let values = pair.source.dataValues(query)
+            #expect(pair.sourceSimulator.requestLog.isEmpty)
+            var viaSequence: [DataValue] = []
+            for try await value in values { viaSequence.append(value) }
+            #expect(viaSequence == viaCallback)
+
+            // Stopping early is fine, and the client goes on working.
+            var firstFive: [DataValue] = []
+            for try await value in pair.source.dataValues(query) {
+                firstFive.append(value)
+                if firstFive.count == 5 { break }
+            }
+            #expect(firstFive == Array(viaCallback.prefix(5)))
+
+            // A cut body: the values before the cut, then the truncation error, never a clean end.
+            pair.sourceSimulator.inject(Fault(.truncateExport(afterValues: 25), path: "/api/dataValueSets"))
+            var seen = 0
+            let error = await #expect(throws: DHIS2Error.self) {
+                for try await _ in pair.source.dataValues(query) { seen += 1 }
+            }
+            #expect(error?.code == .truncated)
+            #expect(seen == 25)
         }
     }
 
