@@ -21,8 +21,16 @@ func reportingErrors(_ body: () async throws -> Void) async throws {
     } catch let exit as ExitCode {
         throw exit
     } catch {
-        let line = "\(error)".split(separator: "\n").first.map(String.init) ?? "\(error)"
-        FileHandle.standardError.write(Data("dhis2-sync: \(line)\n".utf8))
+        FileHandle.standardError.write(Data("dhis2-sync: \(oneLine(error))\n".utf8))
         throw ExitCode.failure
     }
+}
+
+/// An error's text on one line: messages that span lines (libpq's end in a newline and may add a hint
+/// on the next) keep all their parts, joined, instead of losing everything after the first.
+func oneLine(_ error: any Error) -> String {
+    "\(error)".split(whereSeparator: \.isNewline)
+        .map { $0.trimmingCharacters(in: .whitespaces) }
+        .filter { !$0.isEmpty }
+        .joined(separator: " ")
 }

@@ -49,7 +49,7 @@ struct GlobalOptions: ParsableArguments {
     }
 
     /// `serve`'s settings, checked: the default interval, per-pair overrides, the endpoint's address.
-    func serveIntervals() throws -> (default: Duration, pairs: [String: Duration], listen: (String, Int)) {
+    func serveSettings() throws -> (default: Duration, pairs: [String: Duration], listen: (String, Int)) {
         let serve = try fileSettings(environment: ProcessInfo.processInfo.environment)?.serve
         let range = 10...86_400 * 7
         func checked(_ seconds: Int, _ key: String) throws -> Duration {
@@ -149,10 +149,8 @@ struct GlobalOptions: ParsableArguments {
         do {
             return try await PostgresConnection.connect(PostgresConfiguration(conninfo), logger: logger)
         } catch {
-            // libpq's messages end in a newline; the CLI's error is one line.
-            let reason = "\(error)".split(whereSeparator: \.isNewline).joined(separator: " ")
             throw CLIError(
-                "\(reason); check that PostgreSQL runs and that --database-url / DHIS2_SYNC_DATABASE_URL / the config "
+                "\(oneLine(error)); check that PostgreSQL runs and that --database-url / DHIS2_SYNC_DATABASE_URL / the config "
                     + "file's database.url points at it"
             )
         }

@@ -23,11 +23,11 @@ struct ServeCommand: AsyncParsableCommand {
         try await reportingErrors {
             let logger = global.makeLogger()
             let settings = try global.runnerSettings()
-            let intervals = try global.serveIntervals()
+            let serve = try global.serveSettings()
             let connection = try await global.connectDatabase(logger: logger)
             // Migrating is idempotent and takes a lock: a daemon upgraded in place brings its schema along.
             _ = try await SchemaMigrator(migrations: try SchemaMigration.bundled(), logger: logger).migrate(connection)
-            let (host, port) = intervals.listen
+            let (host, port) = serve.listen
             // The endpoint has a connection of its own: a health check must not queue behind a run.
             let endpointConnection = try await global.connectDatabase(logger: logger)
             let registry = PrometheusCollectorRegistry()
@@ -37,8 +37,8 @@ struct ServeCommand: AsyncParsableCommand {
             let scheduler = PairScheduler(
                 connection: connection,
                 settings: settings,
-                defaultInterval: intervals.default,
-                pairIntervals: intervals.pairs,
+                defaultInterval: serve.default,
+                pairIntervals: serve.pairs,
                 notifier: notifier,
                 heartbeat: heartbeat,
                 logger: logger

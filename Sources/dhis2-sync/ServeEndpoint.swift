@@ -109,7 +109,7 @@ enum ServeEndpoint {
             }
             database = "ok"
         } catch {
-            database = "unreachable: \(error)".split(whereSeparator: \.isNewline).joined(separator: " ")
+            database = "unreachable: \(oneLine(error))"
         }
         let alive = heartbeat.isAlive()
         return Health(

@@ -34,6 +34,17 @@ struct CLITests {
         result = try await cli("migrate")
         #expect(result.stdout.contains("schema is up to date (version 2)"))
 
+        // libpq's message spans two lines (the failure, then a hint): all of it on one line, then ours.
+        let nowhere = try await TestDatabase.runDetached(
+            Self.binary,
+            ["migrate"],
+            environment: ["DHIS2_SYNC_DATABASE_URL": "postgresql:///nowhere?host=/nonexistent-socket-dir"]
+        )
+        #expect(nowhere.status == 1)
+        #expect(nowhere.stderr.split(separator: "\n").count == 1, "\(nowhere.stderr)")
+        #expect(nowhere.stderr.contains("Is the server running"), "\(nowhere.stderr)")
+        #expect(nowhere.stderr.contains("check that PostgreSQL runs"), "\(nowhere.stderr)")
+
         result = try await cli(
             "instance",
             "add",
