@@ -46,6 +46,13 @@ final class ChildCommand: @unchecked Sendable {
 
     var errorOutput: String { (try? String(contentsOf: stderr, encoding: .utf8)) ?? "" }
 
+    /// A temporary file holding `text` (a configuration, say); the caller removes it.
+    static func file(_ text: String) throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("child-\(UUID()).json")
+        try Data(text.utf8).write(to: url)
+        return url
+    }
+
     /// Polls `condition` every 50 ms for up to `seconds`; false when it never held.
     static func wait(seconds: Double = 60, _ condition: () async throws -> Bool) async throws -> Bool {
         let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))

@@ -11,57 +11,40 @@ import Testing
 struct ServeTests {
     @Test func servesPairsOnTheirIntervalSkipsLockedOnesAndStopsCleanlyOnSIGTERM() async throws {
         try await SyncHarness.with { harness in
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("serve-\(UUID())")
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            defer { try? FileManager.default.removeItem(at: directory) }
-            let config = directory.appendingPathComponent("config.json")
-            try Data(
-                #"{"serve": {"intervalSeconds": 10, "listen": "127.0.0.1:0"}, "sync": {"retryDelaySeconds": 0.1}}"#.utf8
-            ).write(to: config)
-            let errors = directory.appendingPathComponent("stderr")
-            _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
+            let config = try ChildCommand.file(
+                #"{"serve": {"intervalSeconds": 10, "listen": "127.0.0.1:0"}, "sync": {"retryDelaySeconds": 0.1}}"#
+            )
+            defer { try? FileManager.default.removeItem(at: config) }
 
             // Another process holds the pair: serve must skip it and say so, not wait or run it.
             let key = PostgresConnection.advisoryKey("dhis2-sync.pair.\(harness.pair.id)")
             #expect(try await harness.connection.tryAdvisoryLock(key))
 
-            let process = Process()
-            process.executableURL = CLITests.binary
-            process.arguments = ["serve", "--config", config.path, "--log-format", "json"]
-            process.environment = ProcessInfo.processInfo.environment.merging([
-                "DHIS2_SYNC_DATABASE_URL": TestDatabase.conninfo(harness.databaseConfiguration)
-            ]) { $1 }
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = try FileHandle(forWritingTo: errors)
-            try process.run()
-            defer { if process.isRunning { process.interrupt() } }
-
+            let child = try ChildCommand(
+                ["serve", "--config", config.path, "--log-format", "json"],
+                environment: ["DHIS2_SYNC_DATABASE_URL": TestDatabase.conninfo(harness.databaseConfiguration)]
+            )
             func logLines() throws -> [[String: Any]] {
-                try String(contentsOf: errors, encoding: .utf8).split(separator: "\n").map { line in
+                try child.errorOutput.split(separator: "\n").map { line in
                     let object = try JSONSerialization.jsonObject(with: Data(line.utf8))
                     return try #require(object as? [String: Any], "not a JSON object: \(line)")
                 }
             }
-            func waitFor(_ what: String, _ condition: () async throws -> Bool) async throws {
-                for _ in 0..<600 {
-                    if try await condition() { return }
-                    try await Task.sleep(for: .milliseconds(100))
-                }
-                Issue.record("timed out waiting for \(what): \(try String(contentsOf: errors, encoding: .utf8))")
-            }
 
-            try await waitFor("the skip") {
+            let skipped = try await ChildCommand.wait {
                 try logLines().contains { ($0["message"] as? String)?.contains("skipped") == true }
             }
+            #expect(skipped, "\(child.errorOutput)")
             #expect(try await harness.connection.query("SELECT count(*) FROM runs")[0].decode(Int.self, at: 0) == 0)
             try await harness.connection.advisoryUnlock(key)
 
             // Released: the next turn (the retry wait is the 10 s interval) runs the pair incrementally.
-            try await waitFor("an incremental run") {
+            let ran = try await ChildCommand.wait {
                 try await harness.connection.query(
                     "SELECT count(*) FROM runs WHERE kind = 'incremental' AND state = 'done'"
                 )[0].decode(Int.self, at: 0) > 0
             }
+            #expect(ran, "\(child.errorOutput)")
             #expect(!harness.destination.writtenValues().isEmpty)
 
             // The endpoint: its address is in the log (port 0 picks a free one).
@@ -97,14 +80,8 @@ struct ServeTests {
             let dataSets = try await PairCatalog(connection: harness.connection).dataSets(pairID: harness.pair.id)
             #expect(dataSets.allSatisfy { !metrics.contains($0.uid) })
 
-            process.terminate()  // SIGTERM
-            let status = await withCheckedContinuation { continuation in
-                Thread {
-                    process.waitUntilExit()
-                    continuation.resume(returning: process.terminationStatus)
-                }.start()
-            }
-            #expect(status == 0)
+            child.signal(SIGTERM)
+            #expect(await child.exitStatus() == 0, "\(child.errorOutput)")
             #expect(
                 try await harness.connection.query("SELECT count(*) FROM runs WHERE state = 'running'")[0]
                     .decode(Int.self, at: 0) == 0
@@ -161,11 +138,8 @@ struct ServeTests {
             harness.destination.inject(
                 Fault(.delay(.milliseconds(25)), path: "/api/dataValueSets", method: "POST", count: nil)
             )
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("serve-\(UUID())")
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            defer { try? FileManager.default.removeItem(at: directory) }
-            let config = directory.appendingPathComponent("config.json")
-            try Data(#"{"serve": {"intervalSeconds": 10, "listen": "127.0.0.1:0"}}"#.utf8).write(to: config)
+            let config = try ChildCommand.file(#"{"serve": {"intervalSeconds": 10, "listen": "127.0.0.1:0"}}"#)
+            defer { try? FileManager.default.removeItem(at: config) }
             let environment = ["DHIS2_SYNC_DATABASE_URL": TestDatabase.conninfo(harness.databaseConfiguration)]
             func runs() async throws -> [(Int, String)] {
                 try await harness.connection.query("SELECT id, state FROM runs ORDER BY id").map {
