@@ -41,19 +41,7 @@ struct SliceTransfer: Sendable {
         dataSet: PairCatalog.StoredDataSet,
         acknowledged: (Batch) async throws -> Void
     ) async throws -> Int {
-        var query = DataValueQuery()
-        query.dataSets = [slice.dataSet]
-        if slice.period.isEmpty, let incremental {
-            query.startDate = incremental.startDate
-            query.endDate = incremental.endDate
-            query.lastUpdated = incremental.lastUpdated[slice.dataSet]
-        } else {
-            query.periods = slice.periods
-        }
-        query.orgUnits = [slice.orgUnit]
-        query.children = true
-        query.includeDeleted = pair.includeDeleted
-        if pair.idScheme == .code { query.idScheme = "CODE" }
+        let query = Self.exportQuery(slice, pair: pair, incremental: incremental)
 
         var options = DataValueImportOptions()
         options.importStrategy = "CREATE_AND_UPDATE"
@@ -126,6 +114,26 @@ struct SliceTransfer: Sendable {
         try await flush(&upserts, options)
         try await flush(&deletions, deleteOptions)
         return read
+    }
+
+    /// The source export of a slice: its data set, periods (or, incremental, date range and `lastUpdated`),
+    /// the org unit's subtree, deleted values when the pair propagates them, the pair's id scheme. The
+    /// verifier asks both sides the same.
+    static func exportQuery(_ slice: SliceKey, pair: Pair, incremental: IncrementalScope?) -> DataValueQuery {
+        var query = DataValueQuery()
+        query.dataSets = [slice.dataSet]
+        if slice.period.isEmpty, let incremental {
+            query.startDate = incremental.startDate
+            query.endDate = incremental.endDate
+            query.lastUpdated = incremental.lastUpdated[slice.dataSet]
+        } else {
+            query.periods = slice.periods
+        }
+        query.orgUnits = [slice.orgUnit]
+        query.children = true
+        query.includeDeleted = pair.includeDeleted
+        if pair.idScheme == .code { query.idScheme = "CODE" }
+        return query
     }
 
     /// The ledger rows for an import summary: one per conflict, object and payload index, each with

@@ -175,15 +175,15 @@ public struct SyncRunner: Sendable {
             serverDate = try? await source.systemInfo().serverDate
         }
 
+        let transfer = SliceTransfer(
+            pair: pair,
+            source: source,
+            destination: destination,
+            dryRun: request.dryRun,
+            incremental: scope,
+            logger: logger
+        )
         if request.dryRun {
-            let transfer = SliceTransfer(
-                pair: pair,
-                source: source,
-                destination: destination,
-                dryRun: true,
-                incremental: scope,
-                logger: logger
-            )
             return try await dryRun(pair, plan, dataSetByUID, transfer, started, progress)
         }
 
@@ -203,14 +203,6 @@ public struct SyncRunner: Sendable {
         logger.info(
             "\(verb) run \(start.runID) of pair \(pair.name): \(pending.count) of \(total) slices to do (\(request.label))",
             metadata: ["run": "\(start.runID)"]
-        )
-        let transfer = SliceTransfer(
-            pair: pair,
-            source: source,
-            destination: destination,
-            dryRun: false,
-            incremental: scope,
-            logger: logger
         )
         let tracker = ProgressTracker(
             pair: pair.name,
