@@ -81,8 +81,20 @@ extension DHIS2Client {
 
     /// Every category combo with its option combos.
     public func categoryCombos() async throws(DHIS2Error) -> [CategoryCombo] {
-        try await list("categoryCombos", fields: "id,name,code,dataDimensionType,categoryOptionCombos[id]")
+        try await list("categoryCombos", fields: Self.categoryComboFields)
     }
+
+    /// The combo named `default` (every DHIS2 database has one; its UID differs between databases).
+    public func defaultCategoryCombo() async throws(DHIS2Error) -> CategoryCombo? {
+        let combos: [CategoryCombo] = try await list(
+            "categoryCombos",
+            fields: Self.categoryComboFields,
+            filters: ["name:eq:default"]
+        )
+        return combos.first
+    }
+
+    private static let categoryComboFields = "id,name,code,dataDimensionType,categoryOptionCombos[id]"
 
     /// Every category option combo with its combo.
     public func categoryOptionCombos() async throws(DHIS2Error) -> [CategoryOptionCombo] {

@@ -219,15 +219,7 @@ struct MetadataCommand: AsyncParsableCommand {
             /// The given category combo, else the server's `default` one, looked up by name.
             func combo(_ client: DHIS2Client) async throws -> String {
                 if let categoryCombo { return categoryCombo }
-                struct Page: Decodable {
-                    struct Combo: Decodable { var id: String }
-                    var categoryCombos: [Combo]
-                }
-                let page: Page = try await client.getJSON(
-                    "categoryCombos",
-                    query: [.init("filter", "name:eq:default"), .init("fields", "id")]
-                )
-                guard let id = page.categoryCombos.first?.id else {
+                guard let id = try await client.defaultCategoryCombo()?.id else {
                     throw CLIError("the server has no category combo named default: give --category-combo UID")
                 }
                 return id
