@@ -52,19 +52,10 @@ struct GlobalOptions: ParsableArguments {
     func serveSettings() throws -> (default: Duration, pairs: [String: Duration], listen: (String, Int)) {
         let serve = try fileSettings(environment: ProcessInfo.processInfo.environment)?.serve
         let range = 10...86_400 * 7
-        func checked(_ seconds: Int, _ key: String) throws -> Duration {
-            guard range.contains(seconds) else {
-                throw CLIError(
-                    "the configuration's serve.\(key) \(seconds) must be between \(range.lowerBound) and "
-                        + "\(range.upperBound) seconds"
-                )
-            }
-            return .seconds(seconds)
-        }
-        let interval = try checked(serve?.intervalSeconds ?? 900, "intervalSeconds")
+        let interval = Duration.seconds(try Self.checked(serve?.intervalSeconds, "serve.intervalSeconds", range) ?? 900)
         var pairs: [String: Duration] = [:]
         for (pair, seconds) in serve?.pairIntervalSeconds ?? [:] {
-            pairs[pair] = try checked(seconds, "pairIntervalSeconds.\(pair)")
+            pairs[pair] = .seconds(try Self.checked(seconds, "serve.pairIntervalSeconds.\(pair)", range) ?? seconds)
         }
         let listen = serve?.listen ?? "127.0.0.1:9464"
         guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]),
@@ -76,40 +67,40 @@ struct GlobalOptions: ParsableArguments {
         return (interval, pairs, (host, port))
     }
 
+    /// A configured number, refused with its key and the allowed range when outside it; nil stays nil.
+    private static func checked<Number: Comparable>(
+        _ value: Number?,
+        _ key: String,
+        _ range: ClosedRange<Number>
+    ) throws -> Number? {
+        guard let value else { return nil }
+        guard range.contains(value) else {
+            throw CLIError(
+                "the configuration's \(key) \(value) must be between \(range.lowerBound) and \(range.upperBound)"
+            )
+        }
+        return value
+    }
+
     /// The runner's settings: defaults, overridden by the configuration file's `sync` section.
     func runnerSettings() throws -> SyncRunner.Settings {
         var settings = SyncRunner.Settings()
         guard let sync = try fileSettings(environment: ProcessInfo.processInfo.environment)?.sync else {
             return settings
         }
-        /// A configured number, refused with the key and the allowed range when outside it.
-        func checked<Number: Comparable>(
-            _ value: Number?,
-            _ key: String,
-            _ range: ClosedRange<Number>
-        ) throws
-            -> Number?
-        {
-            guard let value else { return nil }
-            guard range.contains(value) else {
-                throw CLIError(
-                    "the configuration's sync.\(key) \(value) must be between \(range.lowerBound) and "
-                        + "\(range.upperBound)"
-                )
-            }
-            return value
-        }
-        if let concurrency = try checked(sync.concurrency, "concurrency", 1...64) {
+        if let concurrency = try Self.checked(sync.concurrency, "sync.concurrency", 1...64) {
             settings.concurrency = concurrency
         }
-        if let attempts = try checked(sync.maxAttempts, "maxAttempts", 1...20) { settings.maxAttempts = attempts }
-        if let delay = try checked(sync.retryDelaySeconds, "retryDelaySeconds", 0...3600) {
+        if let attempts = try Self.checked(sync.maxAttempts, "sync.maxAttempts", 1...20) {
+            settings.maxAttempts = attempts
+        }
+        if let delay = try Self.checked(sync.retryDelaySeconds, "sync.retryDelaySeconds", 0...3600) {
             settings.retryDelay = .milliseconds(Int(delay * 1000))
         }
-        if let days = try checked(sync.incrementalWindowDays, "incrementalWindowDays", 1...3660) {
+        if let days = try Self.checked(sync.incrementalWindowDays, "sync.incrementalWindowDays", 1...3660) {
             settings.incrementalWindowDays = days
         }
-        if let overlap = try checked(sync.overlapSeconds, "overlapSeconds", 0...86_400) {
+        if let overlap = try Self.checked(sync.overlapSeconds, "sync.overlapSeconds", 0...86_400) {
             settings.incrementalOverlap = .seconds(overlap)
         }
         return settings

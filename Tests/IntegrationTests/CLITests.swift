@@ -183,5 +183,23 @@ struct CLITests {
             #expect(result.stderr.contains(expected), "\(arguments): \(result.stderr)")
         }
         #expect(try await cli(["status"]).stdout == runsBefore)
+
+        // A configuration value out of range is named with its key, before anything runs.
+        for (json, key) in [
+            (#"{"sync": {"overlapSeconds": -5}}"#, "sync.overlapSeconds -5"),
+            (#"{"serve": {"intervalSeconds": 3}}"#, "serve.intervalSeconds 3"),
+        ] {
+            let config = try ChildCommand.file(json)
+            defer { try? FileManager.default.removeItem(at: config) }
+            let command = key.hasPrefix("serve") ? ["serve"] : ["run", "--incremental"]
+            result = try await TestDatabase.runDetached(
+                Self.binary,
+                command + ["--config", config.path],
+                environment: environment
+            )
+            #expect(result.status == 1)
+            #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+            #expect(result.stderr.contains("the configuration's \(key) must be between"), "\(result.stderr)")
+        }
     }
 }
