@@ -26,7 +26,7 @@ public struct Schedule: Sendable, Hashable {
             entries[pair]?.interval = interval
             return
         }
-        entries[pair] = Entry(pair: pair, interval: interval, due: lastStart.map { $0 + interval.seconds } ?? now)
+        entries[pair] = Entry(pair: pair, interval: interval, due: lastStart.map { $0 + interval / .seconds(1) } ?? now)
     }
 
     /// Forgets pairs that are no longer enabled.
@@ -50,9 +50,9 @@ public struct Schedule: Sendable, Hashable {
         guard var entry = entries[pair] else { return }
         switch result {
         case .done:
-            entry.due = max(start + entry.interval.seconds, now)
+            entry.due = max(start + entry.interval / .seconds(1), now)
         case .failed, .locked:
-            entry.due = now + min(entry.interval, retryAfter).seconds
+            entry.due = now + min(entry.interval, retryAfter) / .seconds(1)
         }
         entries[pair] = entry
     }

@@ -21,9 +21,8 @@ enum SyncMetrics {
     }
 
     static func slice(pair: String, duration: Duration, failed: Bool) {
-        Timer(label: "dhis2_sync_slice_duration_seconds", dimensions: [("pair", pair)]).recordNanoseconds(
-            duration.nanoseconds
-        )
+        Timer(label: "dhis2_sync_slice_duration_seconds", dimensions: [("pair", pair)])
+            .recordSeconds(duration / .seconds(1))
         if failed {
             Counter(label: "dhis2_sync_slices_failed_total", dimensions: [("pair", pair)]).increment()
         }
@@ -37,17 +36,10 @@ enum SyncMetrics {
         Counter(label: "dhis2_sync_runs_total", dimensions: [("pair", pair), ("kind", kind), ("state", state)])
             .increment()
         Timer(label: "dhis2_sync_run_duration_seconds", dimensions: [("pair", pair), ("kind", kind)])
-            .recordNanoseconds(duration.nanoseconds)
+            .recordSeconds(duration / .seconds(1))
         if state == "done" {
             Gauge(label: "dhis2_sync_last_success_timestamp_seconds", dimensions: [("pair", pair)])
                 .record(finishedAt)
         }
-    }
-}
-
-extension Duration {
-    var nanoseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }
 }

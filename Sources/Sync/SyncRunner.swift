@@ -270,7 +270,7 @@ public struct SyncRunner: Sendable {
             slicesDone: totals.slicesDone,
             slicesFailed: totals.slicesFailed,
             counts: totals.counts,
-            seconds: (clock.now - started).seconds,
+            seconds: (clock.now - started) / .seconds(1),
             skippedDataSets: plan.skipped
         )
     }
@@ -390,7 +390,7 @@ public struct SyncRunner: Sendable {
             slicesDone: plan.slices.count - failed,
             slicesFailed: failed,
             counts: counts,
-            seconds: (ContinuousClock.now - started).seconds,
+            seconds: (ContinuousClock.now - started) / .seconds(1),
             sampleConflicts: samples,
             skippedDataSets: plan.skipped
         )
@@ -452,13 +452,5 @@ final class ProgressTracker: Sendable {
                 elapsed: ContinuousClock.now - started
             )
         )
-    }
-}
-
-extension Duration {
-    /// The duration in seconds, as a Double.
-    var seconds: Double {
-        let (whole, fraction) = components
-        return Double(whole) + Double(fraction) / 1e18
     }
 }

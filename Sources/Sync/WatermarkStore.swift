@@ -20,7 +20,7 @@ public struct WatermarkStore: Sendable {
                    to_char((last_updated AT TIME ZONE 'UTC') - make_interval(secs => $2), 'YYYY-MM-DD"T"HH24:MI:SS')
             FROM watermarks WHERE pair_id = $1
             """,
-            [pairID, Double(overlap.components.seconds)]
+            [pairID, overlap / .seconds(1)]
         )
         var starts: [String: String] = [:]
         for row in rows {

@@ -43,10 +43,7 @@ final class ProgressDisplay: Sendable {
     }
 
     static func line(_ progress: SyncRunner.Progress) -> String {
-        let seconds = max(
-            0.001,
-            Double(progress.elapsed.components.seconds) + Double(progress.elapsed.components.attoseconds) / 1e18
-        )
+        let seconds = max(0.001, progress.elapsed / .seconds(1))
         let rate = Double(progress.valuesRead) / seconds
         let finished = progress.slicesDone + progress.slicesFailed
         var line = "\(progress.pair): slices \(progress.slicesDone)/\(progress.slicesTotal)"

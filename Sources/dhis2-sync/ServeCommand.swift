@@ -105,10 +105,7 @@ struct PairScheduler: Service {
     private func loop() async {
         let clock = ContinuousClock()
         let epoch = clock.now
-        func now() -> Double {
-            let (seconds, attoseconds) = (clock.now - epoch).components
-            return Double(seconds) + Double(attoseconds) / 1e18
-        }
+        func now() -> Double { (clock.now - epoch) / .seconds(1) }
         var schedule = Schedule()
         let runner = SyncRunner(connection: connection, settings: settings, logger: logger)
         while !Task.isCancelled {
