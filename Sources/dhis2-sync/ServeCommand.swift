@@ -168,11 +168,18 @@ struct PairScheduler: Service {
         notifier.notify("STATUS=syncing \(pair.name)")
         defer { notifier.notify("STATUS=waiting") }
         let http = HTTPClient(logger: logger)
-        defer { Task { await http.shutdown() } }
         let source = DHIS2Client(instance: pair.source, http: http, logger: logger)
         let destination = DHIS2Client(instance: pair.destination, http: http, logger: logger)
+        let result: Result<SyncRunner.Outcome, any Error>
         do {
-            let outcome = try await runner.run(pair, .incremental(), source: source, destination: destination)
+            result = .success(try await runner.run(pair, .incremental(), source: source, destination: destination))
+        } catch {
+            result = .failure(error)
+        }
+        // Shut down before the next turn, not in a detached task that may outlive the loop.
+        await http.shutdown()
+        do {
+            let outcome = try result.get()
             let counts = outcome.counts
             logger.info(
                 """
