@@ -33,6 +33,8 @@ public struct Pair: Sendable, Hashable {
     /// Middleware mode: batches go to this URL instead of the destination.
     public var viaURL: String?
     public var enabled: Bool
+    /// Refresh the destination's analytics tables once after a run that changed data there.
+    public var refreshAnalytics = false
 
     /// What `pair add` asks for; the database assigns the id.
     public struct Definition: Sendable, Hashable {
@@ -47,6 +49,7 @@ public struct Pair: Sendable, Hashable {
         public var idScheme = IDScheme.uid
         public var batchSize = Pair.defaultBatchSize
         public var viaURL: String?
+        public var refreshAnalytics = false
 
         public init(name: String, source: String, destination: String) {
             self.name = name

@@ -26,14 +26,14 @@ public struct PairStore: Sendable {
             return try await connection.query(
                 """
                 INSERT INTO pairs (name, source_id, destination_id, org_unit_level, root_org_units, data_set_filter,
-                                   include_deleted, deletion_policy, id_scheme, batch_size, via_url)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id
+                                   include_deleted, deletion_policy, id_scheme, batch_size, via_url, refresh_analytics)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id
                 """,
                 [
                     definition.name, source.id, destination.id, definition.orgUnitLevel,
                     PostgresTextArray(definition.rootOrgUnits), PostgresTextArray(definition.dataSetFilter),
                     definition.includeDeleted, definition.deletionPolicy.rawValue, definition.idScheme.rawValue,
-                    definition.batchSize, definition.viaURL,
+                    definition.batchSize, definition.viaURL, definition.refreshAnalytics,
                 ]
             )[0].decode(Int.self, at: 0)
         } catch {
@@ -69,9 +69,24 @@ public struct PairStore: Sendable {
     }
 
     public func setEnabled(_ name: String, _ enabled: Bool) async throws {
+        try await setFlag(.enabled, of: name, to: enabled)
+    }
+
+    /// Turns the after-run analytics refresh of a pair on or off.
+    public func setRefreshAnalytics(_ name: String, _ on: Bool) async throws {
+        try await setFlag(.refreshAnalytics, of: name, to: on)
+    }
+
+    /// The boolean columns a pair's flags live in; a closed set, so the column name is never input.
+    private enum Flag: String {
+        case enabled
+        case refreshAnalytics = "refresh_analytics"
+    }
+
+    private func setFlag(_ flag: Flag, of name: String, to value: Bool) async throws {
         let changed = try await connection.execute(
-            "UPDATE pairs SET enabled = $2, updated_at = now() WHERE name = $1",
-            [name, enabled]
+            "UPDATE pairs SET \(flag.rawValue) = $2, updated_at = now() WHERE name = $1",
+            [name, value]
         )
         if changed == 0 {
             throw SyncError(.invalidInput, "no pair named '\(name)'; `dhis2-sync pair list` shows the known ones")
@@ -83,7 +98,7 @@ public struct PairStore: Sendable {
             """
             SELECT p.id, p.name, s.name, d.name, p.org_unit_level, array_to_string(p.root_org_units, ','),
                    array_to_string(p.data_set_filter, ','), p.include_deleted, p.deletion_policy, p.id_scheme,
-                   p.batch_size, p.via_url, p.enabled
+                   p.batch_size, p.via_url, p.enabled, p.refresh_analytics
             FROM pairs p JOIN instances s ON s.id = p.source_id JOIN instances d ON d.id = p.destination_id
             WHERE \(condition) ORDER BY p.name
             """,
@@ -101,6 +116,7 @@ public struct PairStore: Sendable {
             let batchSize = try row.decode(Int.self, at: 10)
             let via = try row.decode(String?.self, at: 11)
             let enabled = try row.decode(Bool.self, at: 12)
+            let refreshAnalytics = try row.decode(Bool.self, at: 13)
             guard let sourceInstance = byName[source], let destinationInstance = byName[destination] else {
                 throw SyncError(.schema, "pair '\(name)' points at an instance that cannot be read")
             }
@@ -117,7 +133,8 @@ public struct PairStore: Sendable {
                 idScheme: Pair.IDScheme(rawValue: scheme) ?? .uid,
                 batchSize: batchSize,
                 viaURL: via,
-                enabled: enabled
+                enabled: enabled,
+                refreshAnalytics: refreshAnalytics
             )
         }
     }

@@ -256,6 +256,11 @@ public struct RunLedger: Sendable {
         )
     }
 
+    /// Keeps the outcome of the after-run analytics refresh with the run.
+    public func recordAnalytics(runID: Int, outcome: String) async throws {
+        try await connection.execute("UPDATE runs SET analytics_outcome = $2 WHERE id = $1", [runID, outcome])
+    }
+
     /// Closes a run: totals summed from its slices; done only when every slice is done.
     @discardableResult
     public func finish(runID: Int, abandoned: Bool = false, error: String? = nil) async throws -> RunTotals {

@@ -26,7 +26,7 @@ public struct StatusReport: Sendable {
             """
             SELECT id, kind, state, to_char(started_at, 'YYYY-MM-DD HH24:MI:SS'),
                    coalesce(to_char(finished_at, 'YYYY-MM-DD HH24:MI:SS'), '…'), values_read, imported, updated,
-                   ignored, deleted, conflicts, coalesce(error, '')
+                   ignored, deleted, conflicts, coalesce(error, ''), coalesce(analytics_outcome, '')
             FROM runs WHERE pair_id = $1 AND NOT dry_run ORDER BY id DESC LIMIT 1
             """,
             [pair.id]
@@ -45,6 +45,8 @@ public struct StatusReport: Sendable {
                     + "updated \(updated), ignored \(ignored), deleted \(deleted), conflicts \(conflicts)"
                     + (error.isEmpty ? "" : "; \(error)")
             )
+            let analytics = try run.decode(String.self, at: 12)
+            if !analytics.isEmpty { lines.append("  analytics after the run: \(analytics)") }
         } else {
             lines.append("  no runs yet")
         }

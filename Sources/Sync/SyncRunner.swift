@@ -25,6 +25,10 @@ public struct SyncRunner: Sendable {
         /// Incremental exports start this long before the watermark: DHIS2 shifts `lastUpdated` by its
         /// time zone and commits slowly, and values delivered twice come back `ignored`.
         public var incrementalOverlap: Duration = .seconds(300)
+        /// How long a run waits for the destination's after-run analytics refresh (pairs that ask for one).
+        public var analyticsTimeout: Duration = .seconds(6 * 3600)
+        /// How often that refresh's task notifications are read.
+        public var analyticsPollInterval: Duration = .seconds(5)
 
         public init() {}
     }
@@ -80,6 +84,8 @@ public struct SyncRunner: Sendable {
         /// Conflicts of a dry run (a real run's are in the ledger), at most a screenful.
         public var sampleConflicts: [RunLedger.Conflict] = []
         public var skippedDataSets: [String: String] = [:]
+        /// The after-run analytics refresh, when the pair asks for one and the run changed data.
+        public var analytics: String?
     }
 
     let connection: PostgresConnection
@@ -254,6 +260,25 @@ public struct SyncRunner: Sendable {
                 )
             }
         }
+        var analytics: String?
+        if AnalyticsAfterRun.isWanted(pair, counts: totals.counts, cancelled: cancelled, dryRun: request.dryRun) {
+            let refresh = AnalyticsAfterRun(
+                timeout: settings.analyticsTimeout,
+                pollInterval: settings.analyticsPollInterval,
+                logger: logger
+            )
+            let outcome = await refresh.refresh(
+                destination,
+                lastYears: AnalyticsAfterRun.lastYears(window: window, today: request.today)
+            )
+            try await ledger.recordAnalytics(runID: start.runID, outcome: outcome.description)
+            if case .completed = outcome {
+                logger.info("analytics \(outcome)", metadata: ["run": "\(start.runID)"])
+            } else {
+                logger.warning("analytics \(outcome)", metadata: ["run": "\(start.runID)"])
+            }
+            analytics = outcome.description
+        }
         SyncMetrics.run(
             pair: pair.name,
             kind: request.incremental ? "incremental" : "backlog",
@@ -271,7 +296,8 @@ public struct SyncRunner: Sendable {
             slicesFailed: totals.slicesFailed,
             counts: totals.counts,
             seconds: (clock.now - started) / .seconds(1),
-            skippedDataSets: plan.skipped
+            skippedDataSets: plan.skipped,
+            analytics: analytics
         )
     }
 

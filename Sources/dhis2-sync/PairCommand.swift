@@ -8,7 +8,7 @@ struct PairCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pair",
         abstract: "Manage integration pairs: what is copied from a source instance to a destination.",
-        subcommands: [Add.self, List.self, Show.self, Enable.self, Disable.self, Refresh.self]
+        subcommands: [Add.self, List.self, Show.self, Set.self, Enable.self, Disable.self, Refresh.self]
     )
 
     struct Add: AsyncParsableCommand {
@@ -31,6 +31,8 @@ struct PairCommand: AsyncParsableCommand {
         var idScheme: String = Pair.IDScheme.uid.rawValue
         @Option(help: "Values per import request.") var batchSize = Pair.defaultBatchSize
         @Option(help: "Middleware mode: post batches to this URL instead of the destination.") var via: String?
+        @Flag(help: "Refresh the destination's analytics tables after a run that changed data there.")
+        var refreshAnalytics = false
 
         func validate() throws {
             guard (1...10).contains(orgUnitLevel) else {
@@ -58,6 +60,7 @@ struct PairCommand: AsyncParsableCommand {
                 definition.idScheme = Pair.IDScheme(rawValue: idScheme.uppercased()) ?? .uid
                 definition.batchSize = batchSize
                 definition.viaURL = via
+                definition.refreshAnalytics = refreshAnalytics
                 let connection = try await global.connectDatabase(logger: global.makeLogger())
                 try await PairStore(connection: connection).add(definition)
                 print(
@@ -111,6 +114,9 @@ struct PairCommand: AsyncParsableCommand {
                 print("  id scheme       \(pair.idScheme.rawValue)")
                 print("  batch size      \(pair.batchSize)")
                 if let via = pair.viaURL { print("  via             \(via)") }
+                print(
+                    "  analytics       \(pair.refreshAnalytics ? "refreshed after runs that change data" : "not refreshed")"
+                )
                 print("data sets (\(dataSets.filter(\.active).count) active):")
                 for dataSet in dataSets {
                     print(
@@ -120,6 +126,32 @@ struct PairCommand: AsyncParsableCommand {
                 print("org units (\(units.filter(\.active).count) active):")
                 for unit in units {
                     print("  \(unit.uid)  \(unit.name)\(unit.active ? "" : "  (inactive)")")
+                }
+            }
+        }
+    }
+
+    struct Set: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Change a setting of an existing pair.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The pair's name.") var name: String
+        @Option(help: "on or off: refresh the destination's analytics tables after a run that changed data.")
+        var refreshAnalytics: Switch?
+
+        enum Switch: String, ExpressibleByArgument { case on, off }
+
+        func validate() throws {
+            guard refreshAnalytics != nil else {
+                throw ValidationError("nothing to change: name a setting, e.g. --refresh-analytics on")
+            }
+        }
+
+        func run() async throws {
+            try await reportingErrors {
+                let connection = try await global.connectDatabase(logger: global.makeLogger())
+                if let refreshAnalytics {
+                    try await PairStore(connection: connection).setRefreshAnalytics(name, refreshAnalytics == .on)
+                    print("pair \(name): analytics refresh after runs \(refreshAnalytics.rawValue)")
                 }
             }
         }

@@ -113,6 +113,7 @@ enum RunReport {
         for (uid, reason) in outcome.skippedDataSets.sorted(by: { $0.key < $1.key }) {
             lines.append("  data set \(uid) skipped: \(reason)")
         }
+        if let analytics = outcome.analytics { lines.append("  analytics on the destination \(analytics)") }
         return lines.joined(separator: "\n")
     }
 }

@@ -129,6 +129,12 @@ struct CLITests {
         #expect(result.stdout.contains("4 active (4 new, 0 now inactive)"), "\(result.stdout)")
         result = try await cli(["pair", "show", "hmis-to-repo"])
         #expect(result.stdout.contains("org units (4 active)"), "\(result.stdout)")
+        #expect(result.stdout.contains("analytics       not refreshed"), "\(result.stdout)")
+        result = try await cli(["pair", "set", "hmis-to-repo", "--refresh-analytics", "on"])
+        #expect(result.stdout == "pair hmis-to-repo: analytics refresh after runs on\n", "\(result.stderr)")
+        result = try await cli(["pair", "show", "hmis-to-repo"])
+        #expect(result.stdout.contains("analytics       refreshed after runs that change data"), "\(result.stdout)")
+        #expect(try await cli(["pair", "set", "hmis-to-repo", "--refresh-analytics", "off"]).status == 0)
 
         result = try await cli(["pair", "list"])
         #expect(result.stdout.contains("hmis-to-repo"), "\(result.stdout)")
@@ -174,6 +180,8 @@ struct CLITests {
             (["run", "--pair", "nope", "--year", "2024"], "nope"),
             (["run", "--pair", "hmis-to-repo", "--year", "2024", "--districts", "Atlantis"], "Atlantis"),
             (["pair", "add", "bad", "--source", "hmis", "--destination", "nowhere"], "nowhere"),
+            (["pair", "set", "hmis-to-repo"], "nothing to change"),
+            (["pair", "set", "nope", "--refresh-analytics", "on"], "no pair named 'nope'"),
         ] {
             result = try await cli(arguments)
             #expect(result.status != 0, "\(arguments)")
