@@ -94,6 +94,8 @@ struct MetadataCommand: AsyncParsableCommand {
             @Flag(help: "Values are confidential.") var confidential = false
             @Flag(help: "Relationships inherit it.") var inherit = false
             @Option(help: "The option set's uid.") var optionSet: String?
+            @Option(name: .customLong("legend-set"), help: "A legend set's uid (repeatable).") var legendSets:
+                [String] = []
 
             func run() async throws {
                 try await instance.withClient { client in
@@ -108,7 +110,8 @@ struct MetadataCommand: AsyncParsableCommand {
                         pattern: pattern,
                         confidential: confidential ? true : nil,
                         inherit: inherit ? true : nil,
-                        optionSet: optionSet.map { MetadataReference($0) }
+                        optionSet: optionSet.map { MetadataReference($0) },
+                        legendSets: legendSets.isEmpty ? nil : legendSets.map { MetadataReference($0) }
                     )
                     try instance.report(try await client.create(attribute), "created tracked entity attribute")
                 }
@@ -149,10 +152,25 @@ struct MetadataCommand: AsyncParsableCommand {
             @OptionGroup var instance: MaintenanceOptions
             @Option(help: "Its name.") var name: String
             @Option(help: "Its code.") var code: String?
+            @Option(
+                name: .customLong("attribute"),
+                help: ArgumentHelp(
+                    "An attribute, in order (repeatable): UID or UID:FLAGS, FLAGS a comma list of mandatory, "
+                        + "searchable, display-in-list.",
+                    valueName: "uid[:flags]"
+                )
+            )
+            var attributes: [String] = []
 
             func run() async throws {
                 try await instance.withClient { client in
-                    let result = try await client.create(TrackedEntityType(name: name, code: code))
+                    let entries = try attributes.map(AttributeSpec.parse)
+                    let type = TrackedEntityType(
+                        name: name,
+                        code: code,
+                        trackedEntityTypeAttributes: entries.isEmpty ? nil : entries
+                    )
+                    let result = try await client.create(type)
                     try instance.report(result, "created tracked entity type")
                 }
             }
@@ -475,5 +493,39 @@ extension MaintenanceOptions {
         } else {
             print("\(instance): \(what)\(changed ? "" : " (already so, nothing sent)")")
         }
+    }
+}
+
+/// `--attribute UID[:mandatory,searchable,display-in-list]`: one attribute of a new tracked entity type.
+enum AttributeSpec {
+    struct Invalid: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    static func parse(_ argument: String) throws(Invalid) -> TrackedEntityType.Attribute {
+        let parts = argument.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+        let uid = String(parts[0])
+        guard uid.count == 11, uid.first?.isLetter == true,
+            uid.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) })
+        else {
+            throw Invalid(
+                description:
+                    "--attribute '\(argument)': '\(uid)' is not a DHIS2 UID (a letter, then 10 letters or digits)"
+            )
+        }
+        var entry = TrackedEntityType.Attribute(uid, mandatory: false, searchable: false, displayInList: false)
+        for flag in parts.count > 1 ? parts[1].split(separator: ",", omittingEmptySubsequences: false) : [] {
+            switch flag.trimmingCharacters(in: .whitespaces).lowercased() {
+            case "mandatory": entry.mandatory = true
+            case "searchable": entry.searchable = true
+            case "display-in-list", "displayinlist": entry.displayInList = true
+            default:
+                throw Invalid(
+                    description:
+                        "--attribute '\(argument)': unknown flag '\(flag)'; use mandatory, searchable or display-in-list"
+                )
+            }
+        }
+        return entry
     }
 }

@@ -28,13 +28,28 @@ struct MetadataCLITests {
                 try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
             )
             let other = try #require(second["uid"] as? String)
+            result = try await cli(
+                [
+                    "metadata", "tea", "create", "--name", "Weight", "--value-type", "NUMBER", "--legend-set",
+                    "LgndWeight1",
+                    "--legend-set", "LgndWeight2", "--json",
+                ] + on
+            )
+            let weight =
+                try #require(
+                    try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+                )["uid"] as? String ?? ""
+            result = try await cli(["metadata", "tea", "get", weight] + on)
+            let legends =
+                try #require(try MaintenanceCLITests.jsonLines(result.stdout).first)["legendSets"] as? [[String: Any]]
+            #expect(legends?.compactMap { $0["id"] as? String } == ["LgndWeight1", "LgndWeight2"], "\(result.stdout)")
 
             result = try await cli(["metadata", "tea", "list"] + on)
             #expect(result.stdout.hasPrefix("ID"), "\(result.stdout)")
             #expect(result.stdout.contains("\(attribute)  TEXT        unique  National ID"), "\(result.stdout)")
             result = try await cli(["metadata", "tea", "list", "--json"] + on)
             let listed = try MaintenanceCLITests.jsonLines(result.stdout)
-            #expect(listed.compactMap { $0["id"] as? String } == [attribute, other])
+            #expect(listed.compactMap { $0["id"] as? String } == [attribute, other, weight])
             #expect(listed.first?["valueType"] as? String == "TEXT")
 
             result = try await cli(
@@ -54,6 +69,29 @@ struct MetadataCLITests {
             #expect(result.stdout == "sim: attribute \(attribute) on tracked entity type \(type)\n", "\(result.stdout)")
             result = try await cli(["metadata", "tet", "add-attribute", type, attribute, "--mandatory"] + on)
             #expect(result.stdout.contains("already so, nothing sent"), "idempotent re-add: \(result.stdout)")
+
+            // Attributes and their flags given at creation, in order; a re-add with the same flags sends nothing.
+            result = try await cli(
+                [
+                    "metadata", "tet", "create", "--name", "Patient", "--attribute",
+                    "\(other):mandatory,display-in-list",
+                    "--attribute", attribute,
+                ] + on
+            )
+            #expect(result.status == 0, "\(result.stderr)")
+            let patient = try Self.createdID(result.stdout)
+            result = try await cli(
+                ["metadata", "tet", "add-attribute", patient, other, "--mandatory", "--display-in-list"] + on
+            )
+            #expect(result.stdout.contains("already so, nothing sent"), "flags kept at creation: \(result.stdout)")
+            result = try await cli(["metadata", "tet", "add-attribute", patient, attribute] + on)
+            #expect(result.stdout.contains("already so, nothing sent"), "second attribute: \(result.stdout)")
+            result = try await cli(["metadata", "tet", "create", "--name", "X", "--attribute", "\(other):urgent"] + on)
+            MaintenanceCLITests.expectOneLineFailure(result, "--attribute", ["tet create bad flag"])
+            for member in [other, attribute] {
+                result = try await cli(["metadata", "tet", "remove-attribute", patient, member, "--yes"] + on)
+                #expect(result.status == 0, "\(result.stderr)")
+            }
 
             result = try await cli(["metadata", "program", "create", "--name", "Care"] + on)
             #expect(result.status != 0 && result.stderr.contains("--tracked-entity-type"), "\(result.stderr)")
