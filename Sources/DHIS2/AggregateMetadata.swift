@@ -14,9 +14,23 @@ public struct DataSetMembers: Decodable, Sendable, Hashable {
     public var categoryCombo: MetadataReference?
     public var dataSetElements: [Element]
     public var organisationUnits: [MetadataReference]
+    /// How many periods after the current one are open for entry.
+    public var openFuturePeriods: Int
+    /// Days after a period's end until it closes for entry; 0 means never.
+    public var expiryDays: Int
+    /// When non-empty, only these periods are open, each between its dates.
+    public var dataInputPeriods: [DataInputPeriod]
+
+    /// A period open for data entry between two dates (either may be absent: open on that side).
+    public struct DataInputPeriod: Decodable, Sendable, Hashable {
+        public var period: MetadataReference
+        public var openingDate: String?
+        public var closingDate: String?
+    }
 
     private enum CodingKeys: String, CodingKey {
         case id, name, code, periodType, categoryCombo, dataSetElements, organisationUnits
+        case openFuturePeriods, expiryDays, dataInputPeriods
     }
 
     public init(from decoder: any Decoder) throws {
@@ -29,6 +43,9 @@ public struct DataSetMembers: Decodable, Sendable, Hashable {
         // DHIS2 leaves empty collections out under some field filters.
         dataSetElements = try container.decodeIfPresent([Element].self, forKey: .dataSetElements) ?? []
         organisationUnits = try container.decodeIfPresent([MetadataReference].self, forKey: .organisationUnits) ?? []
+        openFuturePeriods = try container.decodeIfPresent(Int.self, forKey: .openFuturePeriods) ?? 0
+        expiryDays = try container.decodeIfPresent(Int.self, forKey: .expiryDays) ?? 0
+        dataInputPeriods = try container.decodeIfPresent([DataInputPeriod].self, forKey: .dataInputPeriods) ?? []
     }
 }
 
@@ -67,8 +84,13 @@ extension DHIS2Client {
         try await list(
             "dataSets",
             fields: "id,name,code,periodType,categoryCombo[id],dataSetElements[dataElement[id],categoryCombo[id]],"
-                + "organisationUnits[id]"
+                + "organisationUnits[id],openFuturePeriods,expiryDays,dataInputPeriods[period[id],openingDate,closingDate]"
         )
+    }
+
+    /// Every org unit of the hierarchy, with what identifies it (id, code, name) and where it is (path, level).
+    public func allOrganisationUnits() async throws(DHIS2Error) -> [OrganisationUnit] {
+        try await list("organisationUnits", fields: "id,name,code,path,level,parent[id]")
     }
 
     /// Every data element with its value type and combo.

@@ -111,6 +111,12 @@ public struct RunLedger: Sendable {
         }
     }
 
+    /// Whether the pair has ever begun a (non-dry) run.
+    public func hasRuns(pairID: Int) async throws -> Bool {
+        try await connection.query("SELECT EXISTS (SELECT 1 FROM runs WHERE pair_id = $1)", [pairID])[0]
+            .decode(Bool.self, at: 0)
+    }
+
     /// Adds the planned slices a run does not have yet; returns how many were new.
     @discardableResult
     public func addSlices(runID: Int, pairID: Int, _ slices: [SliceKey]) async throws -> Int {

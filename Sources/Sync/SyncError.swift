@@ -14,6 +14,8 @@ public struct SyncError: Error, Sendable, CustomStringConvertible {
         public static let invalidInput = Code("invalid_input")
         /// Another process holds the lock on this pair.
         public static let locked = Code("locked")
+        /// A pair's first run refused because the destination's metadata cannot take its values.
+        public static let preflight = Code("preflight")
 
         public var description: String { name }
     }

@@ -44,6 +44,8 @@ public struct SyncRunner: Sendable {
         public var dryRun = false
         /// The day period flags are relative to.
         public var today = CalendarDate.today()
+        /// Check the destination's metadata before the pair's first run (`--skip-preflight` turns it off).
+        public var preflight = true
 
         public init(selection: PeriodSelection) {
             self.selection = selection
@@ -133,6 +135,31 @@ public struct SyncRunner: Sendable {
         }
     }
 
+    /// The first run of a pair waits for a clean pre-flight check: a destination missing metadata would
+    /// otherwise answer every value with a conflict.
+    private func preflight(
+        _ pair: Pair,
+        window: PeriodWindow,
+        today: CalendarDate,
+        source: DHIS2Client,
+        destination: DHIS2Client
+    ) async throws {
+        // Periods still to come are not sent yet (an incremental window reaches a year ahead).
+        let upper = min(window.range.upperBound, today)
+        let checked = window.range.lowerBound <= upper ? PeriodWindow(range: window.range.lowerBound...upper) : window
+        let report = try await PairChecker(connection: connection, logger: logger)
+            .check(pair, window: checked, today: today, source: source, destination: destination)
+        guard report.isClean else {
+            throw SyncError(
+                .preflight,
+                "pair \(pair.name) has not run yet and its pre-flight check found \(report.problems.count) problems on "
+                    + "the destination (\(report.summary)); `dhis2-sync pair check \(pair.name)` lists them: fix the "
+                    + "destination's metadata (or map the ids), or run with --skip-preflight"
+            )
+        }
+        logger.info("pre-flight check of pair \(pair.name): no problems")
+    }
+
     private func runLocked(
         _ pair: Pair,
         _ request: Request,
@@ -194,6 +221,9 @@ public struct SyncRunner: Sendable {
         }
 
         let ledger = RunLedger(connection: connection)
+        if request.preflight, try await !ledger.hasRuns(pairID: pair.id) {
+            try await preflight(pair, window: window, today: request.today, source: source, destination: destination)
+        }
         let selection = request.districts.map { $0.lowercased() }.sorted().joined(separator: ",")
         let start = try await ledger.begin(
             pairID: pair.id,

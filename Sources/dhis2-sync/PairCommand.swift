@@ -8,7 +8,7 @@ struct PairCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pair",
         abstract: "Manage integration pairs: what is copied from a source instance to a destination.",
-        subcommands: [Add.self, List.self, Show.self, Set.self, Enable.self, Disable.self, Refresh.self]
+        subcommands: [Add.self, List.self, Show.self, Set.self, Enable.self, Disable.self, Refresh.self, Check.self]
     )
 
     struct Add: AsyncParsableCommand {
@@ -189,16 +189,9 @@ struct PairCommand: AsyncParsableCommand {
                 let logger = global.makeLogger()
                 let connection = try await global.connectDatabase(logger: logger)
                 let pair = try await PairStore(connection: connection).get(name)
-                let http = HTTPClient(logger: logger)
-                let outcome: PairRefresher.Outcome
-                do {
-                    let source = DHIS2Client(instance: pair.source, http: http, logger: logger)
-                    outcome = try await PairRefresher(catalog: PairCatalog(connection: connection), logger: logger)
+                let outcome = try await PairClients.with(pair, logger: logger) { source, _ in
+                    try await PairRefresher(catalog: PairCatalog(connection: connection), logger: logger)
                         .refresh(pair, source: source)
-                    await http.shutdown()
-                } catch {
-                    await http.shutdown()
-                    throw error
                 }
                 print("pair \(name): org units \(outcome.orgUnits); data sets \(outcome.dataSets)")
                 if !outcome.missingDataSets.isEmpty {

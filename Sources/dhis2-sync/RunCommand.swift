@@ -17,6 +17,8 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "What changed since each data set's watermark (lastUpdated on the source's clock), for cron.")
     var incremental = false
     @Flag(help: "Ask the destination what would change (dryRun=true); write nothing anywhere.") var dryRun = false
+    @Flag(help: "Do not wait for a clean pre-flight check before a pair's first run (see `pair check`).")
+    var skipPreflight = false
 
     func validate() throws {
         guard incremental else { return try window.check() }
@@ -44,6 +46,7 @@ struct RunCommand: AsyncParsableCommand {
             var request = incremental ? .incremental() : try window.request()
             request.districts = window.districtNames
             request.dryRun = dryRun
+            request.preflight = !skipPreflight
             let runner = SyncRunner(connection: connection, settings: settings, logger: logger)
             var failures: [String] = []
             for pair in chosen {

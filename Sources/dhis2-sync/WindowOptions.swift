@@ -7,12 +7,7 @@ import Sync
 struct WindowOptions: ParsableArguments {
     @Option(name: .customLong("pair"), help: "A pair (repeatable; default: every enabled pair).")
     var pairs: [String] = []
-    @Option(help: "A calendar year, e.g. 2024.") var year: Int?
-    @Option(help: "A quarter of --year, 1-4.") var quarter: Int?
-    @Option(help: "A month of --year, 1-12.") var month: Int?
-    @Option(help: "One DHIS2 period id, e.g. 2024Q1; each data set gets its own periods inside it.") var period: String?
-    @Option(help: "Today and the N days before it.") var daysBack: Int?
-    @Flag(help: "Today alone.") var currentDate = false
+    @OptionGroup var periods: PeriodOptions
     @Option(help: "Only these org units of the pair's level, by name: \"Name A,Name B\".") var districts: String?
 
     static let missingWindow =
@@ -20,14 +15,7 @@ struct WindowOptions: ParsableArguments {
 
     /// The window the flags name, nil when none was given.
     func selection() throws(SyncError) -> PeriodSelection? {
-        try PeriodSelection.from(
-            year: year,
-            quarter: quarter,
-            month: month,
-            period: period,
-            daysBack: daysBack,
-            currentDate: currentDate
-        )
+        try periods.selection()
     }
 
     /// Called from the commands' `validate()`, after their own flags were checked.
