@@ -187,6 +187,7 @@ public struct SyncRunner: Sendable {
             destination: destination,
             dryRun: request.dryRun,
             incremental: scope,
+            translator: try await MappingStore(connection: connection).translator(pairID: pair.id),
             logger: logger
         )
         if request.dryRun {
@@ -336,6 +337,8 @@ public struct SyncRunner: Sendable {
                         batch.counts,
                         conflictCodes: batch.conflicts.map { $0.row.errorCode ?? "none" }
                     )
+                } quarantined: { values in
+                    try await MappingStore(connection: connection).quarantine(values, pairID: pair.id, runID: runID)
                 }
                 try await ledger.complete(sliceID: slice.id, valuesRead: read)
                 tracker.finished(failed: false)
