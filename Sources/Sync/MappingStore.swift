@@ -191,7 +191,15 @@ public struct MappingStore: Sendable {
         ).map { row in try row.decode((Int, String, Int).self) }
         guard let run = groups.first?.0 else { return [] }
         let total = groups.reduce(0) { $0 + $1.2 }
-        var lines = ["  quarantined in run \(run): \(total) values not sent (no confirmed id mapping)"]
+        // A later run that quarantined nothing may have sent these values, or (incremental) not read them.
+        let later = try await connection.query(
+            "SELECT count(*) FROM runs WHERE pair_id = $1 AND id > $2 AND NOT dry_run",
+            [pairID, run]
+        )[0].decode(Int.self, at: 0)
+        var lines = [
+            "  quarantined in run \(run): \(total) values not sent (no confirmed id mapping)"
+                + (later > 0 ? "; \(later) later runs quarantined none" : "")
+        ]
         lines += groups.prefix(limit).map { "    \($0.1): \($0.2)" }
         if groups.count > limit { lines.append("    … and \(groups.count - limit) more reasons") }
         return lines

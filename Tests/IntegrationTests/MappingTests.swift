@@ -122,8 +122,12 @@ struct MappingTests {
             let confirmed = try await store.list(pairID: harness.pair.id, status: .confirmed)
             #expect(confirmed.count == 49)
 
-            // A second pair maps all but one data element and one facility, from a CSV file.
+            // A second pair maps all but one data element, one facility and one data set, from a CSV file.
             let anc4 = try #require(source.dataElements.first { $0.identity.code == "DE_ANC4" }).identity.id
+            let immunisation = try #require(source.dataSets.first { $0.identity.code == "DS_EPI_MONTHLY" })
+            let immunisationElements = Set(
+                immunisation.elements.map { source.dataElements[$0.dataElement].identity.id }
+            )
             let facility = try #require(source.organisationUnits.last { $0.level == 4 }).identity.id
             let partial = try await Self.addPair(harness, "partial", scheme: .uid)
             let file = FileManager.default.temporaryDirectory.appendingPathComponent("mapping-\(UUID()).csv")
@@ -134,12 +138,12 @@ struct MappingTests {
             #expect(result.stderr.contains("line 2: expected 3 fields"), "\(result.stderr)")
             #expect(result.stderr.split(separator: "\n").count == 1)
             #expect(try await store.list(pairID: partial.id).isEmpty)
-            let rows = confirmed.filter { ![anc4, facility].contains($0.sourceID) }
+            let rows = confirmed.filter { ![anc4, facility, immunisation.identity.id].contains($0.sourceID) }
                 .map { "\($0.kind.rawValue),\($0.sourceID),\($0.destinationID)" }
             try Data((["kind,source_id,destination_id"] + rows).joined(separator: "\n").utf8).write(to: file)
             result = try await Self.cli(harness, "mapping", "import", "--pair", "partial", file.path)
             #expect(result.status == 0, "\(result.stderr)")
-            #expect(result.stdout.contains("imported 47 mappings"), "\(result.stdout)")
+            #expect(result.stdout.contains("imported 46 mappings"), "\(result.stdout)")
 
             let sourceValues = Self.sourceValues(harness)
             let sourceCodes = Self.codes(harness.source)
@@ -155,13 +159,18 @@ struct MappingTests {
                 value.dataElement == anc4 && value.period?.count == 6 && value.period?.hasPrefix("2024") == true
             }
             #expect(anc4Values.count > 10)
-            #expect(held.count == 2, "\(held)")
+            #expect(held.count == 3, "\(held)")
             #expect(held.first?.0 == "no mapping for data element \(anc4)")
             #expect(held.first?.1 == anc4Values.count && held.first?.2 == 1)
+            // An unmapped data set holds back every value of its slices, whatever else is mapped.
+            #expect(held.dropFirst().first?.0 == "no mapping for data set \(immunisation.identity.id)")
+            #expect((held.dropFirst().first?.1 ?? 0) > 0 && held.dropFirst().first?.2 == immunisationElements.count)
             #expect(held.last?.0 == "no mapping for org unit \(facility)")
             #expect((held.last?.1 ?? 0) > 0 && held.last?.3 == 1)
             // What was sent is everything else, under the destination's UIDs; the held values are absent.
-            let kept = sourceValues.filter { $0.dataElement != anc4 && $0.orgUnit != facility }
+            let kept = sourceValues.filter {
+                $0.dataElement != anc4 && $0.orgUnit != facility && !immunisationElements.contains($0.dataElement ?? "")
+            }
             let written = harness.destination.writtenValues()
             #expect(
                 Self.monthlyKeys(written, codes: destinationCodes) == Self.monthlyKeys(kept, codes: sourceCodes)
@@ -189,6 +198,8 @@ struct MappingTests {
                 [harness.pair.id]
             )[0].decode(Int.self, at: 0)
             #expect(quarantined == 0)
+            result = try await Self.cli(harness, "status", "--pair", "national")
+            #expect(!result.stdout.contains("quarantined"), "\(result.stdout)")
             result = try await Self.cli(harness, "mapping", "list", "--pair", "national", "--kind", "dataElement")
             #expect(result.stdout.contains("dataElement\t\(anc4)\t"))
             #expect(result.stdout.split(separator: "\n").count == 15)
