@@ -116,9 +116,26 @@ struct MappingTests {
             #expect(result.stdout.contains("dataSet: 8 matched (8 by code), 0 unmatched"))
             let store = MappingStore(connection: harness.connection)
             #expect(try await store.translator(pairID: harness.pair.id).isIdentity)
+            // Confirming by source id: an unknown one is an error and confirms nothing.
+            let firstDataSet = try #require(source.dataSets.first).identity.id
+            result = try await Self.cli(
+                harness,
+                "mapping",
+                "confirm",
+                "--pair",
+                "national",
+                "--kind",
+                "dataSet",
+                firstDataSet,
+                "nowhere"
+            )
+            #expect(result.status == 1)
+            #expect(result.stderr.contains("no mapping with source id nowhere of kind dataSet"), "\(result.stderr)")
+            result = try await Self.cli(harness, "mapping", "confirm", "--pair", "national", firstDataSet)
+            #expect(result.stdout.contains("1 mappings confirmed"), "\(result.stdout)")
             result = try await Self.cli(harness, "mapping", "confirm", "--pair", "national", "--all")
             #expect(result.status == 0, "\(result.stderr)")
-            #expect(result.stdout.contains("49 mappings confirmed"), "\(result.stdout)")
+            #expect(result.stdout.contains("48 mappings confirmed"), "\(result.stdout)")
             let confirmed = try await store.list(pairID: harness.pair.id, status: .confirmed)
             #expect(confirmed.count == 49)
 
@@ -185,6 +202,29 @@ struct MappingTests {
                 result.stdout.contains("quarantined in run \(partialOutcome.runID ?? 0): \(held.map(\.1).reduce(0, +))")
             )
             #expect(result.stdout.contains("no mapping for data element \(anc4): \(anc4Values.count)"))
+
+            // The facility mapped by hand, a rerun sends its values: only the rest stays quarantined.
+            let facilityCode = try #require(sourceCodes[facility])
+            let destinationFacility = try #require(destinationCodes.first { $0.value == facilityCode }).key
+            result = try await Self.cli(
+                harness,
+                "mapping",
+                "add",
+                "--pair",
+                "partial",
+                "orgUnit",
+                facility,
+                destinationFacility
+            )
+            #expect(result.status == 0, "\(result.stderr)")
+            let rerun = try await Self.run(harness, partial)
+            #expect(rerun.state == "done" && rerun.counts.conflicts == 0 && rerun.counts.imported > 0)
+            let reasons = try await harness.connection.query(
+                "SELECT DISTINCT reason FROM quarantine WHERE run_id = $1 ORDER BY 1",
+                [rerun.runID]
+            ).map { try $0.decode(String.self, at: 0) }
+            #expect(reasons == held.dropLast().map(\.0))
+            #expect(harness.destination.writtenValues().contains { $0.orgUnit == destinationFacility })
 
             // The fully mapped pair sends everything; nothing of it is quarantined.
             let outcome = try await Self.run(harness, harness.pair)
