@@ -21,7 +21,7 @@ struct MappingCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add or replace one mapping (confirmed).")
         @OptionGroup var global: GlobalOptions
         @Option(help: "The pair's name.") var pair: String
-        @Argument(help: "dataElement, categoryOptionCombo, attributeOptionCombo, orgUnit or dataSet.")
+        @Argument(help: "What the two ids name.")
         var kind: ValueTranslator.Kind
         @Argument(help: "The id at the source.") var sourceID: String
         @Argument(help: "The id at the destination.") var destinationID: String
@@ -159,11 +159,12 @@ struct MappingCommand: AsyncParsableCommand {
         @Option(help: "The pair's name.") var pair: String
         @Option(help: "Only this kind.") var kind: ValueTranslator.Kind?
         @Flag(help: "Every proposal (of --kind, when given).") var all = false
-        @Argument(help: "Source ids of the proposals to confirm.") var sourceIDs: [String] = []
+        @Argument(help: ArgumentHelp("Source ids of the proposals to confirm.", valueName: "source-id"))
+        var sourceIDs: [String] = []
 
         func validate() throws {
             guard all != !sourceIDs.isEmpty else {
-                throw ValidationError("name the source ids to confirm, or --all, not both")
+                throw ValidationError("name either the source ids to confirm or --all")
             }
         }
 
@@ -176,7 +177,7 @@ struct MappingCommand: AsyncParsableCommand {
                     kind: kind,
                     sourceIDs: all ? nil : sourceIDs
                 )
-                print("pair \(pair.name): \(confirmed) mappings confirmed")
+                print("pair \(pair.name): \(confirmed) mapping\(confirmed == 1 ? "" : "s") confirmed")
             }
         }
     }

@@ -132,7 +132,7 @@ struct MappingTests {
             #expect(result.status == 1)
             #expect(result.stderr.contains("no mapping with source id nowhere of kind dataSet"), "\(result.stderr)")
             result = try await Self.cli(harness, "mapping", "confirm", "--pair", "national", firstDataSet)
-            #expect(result.stdout.contains("1 mappings confirmed"), "\(result.stdout)")
+            #expect(result.stdout.contains("1 mapping confirmed"), "\(result.stdout)")
             result = try await Self.cli(harness, "mapping", "confirm", "--pair", "national", "--all")
             #expect(result.status == 0, "\(result.stderr)")
             #expect(result.stdout.contains("48 mappings confirmed"), "\(result.stdout)")
