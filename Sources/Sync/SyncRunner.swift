@@ -399,6 +399,10 @@ public struct SyncRunner: Sendable {
                     sliceCounts += batch.counts
                     if samples.count < 20 { samples += batch.conflicts.prefix(20 - samples.count) }
                     tracker.add(values: batch.counts.valuesRead)
+                } quarantined: { values in
+                    logger.warning(
+                        "dry run of slice \(slice): \(values.count) values would be quarantined (\(values[0].reason))"
+                    )
                 }
                 sliceCounts.valuesRead = read
                 counts += sliceCounts

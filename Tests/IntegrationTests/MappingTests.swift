@@ -165,6 +165,20 @@ struct MappingTests {
             let sourceValues = Self.sourceValues(harness)
             let sourceCodes = Self.codes(harness.source)
             let destinationCodes = Self.codes(harness.destination)
+            // A dry run reports (in its log) what would be quarantined, and writes nothing.
+            var dryRun = SyncRunner.Request(selection: .year(2024))
+            dryRun.dryRun = true
+            let evaluated = try await harness.runner().run(
+                partial,
+                dryRun,
+                source: harness.sourceClient,
+                destination: harness.destinationClient
+            )
+            #expect(evaluated.state == "done" && evaluated.runID == nil)
+            #expect(harness.destination.writtenValues().isEmpty)
+            let nothingHeld = try await harness.connection.query("SELECT count(*) FROM quarantine")[0]
+                .decode(Int.self, at: 0)
+            #expect(nothingHeld == 0)
             let partialOutcome = try await Self.run(harness, partial)
             #expect(partialOutcome.state == "done" && partialOutcome.counts.conflicts == 0)
             let held = try await harness.connection.query(
