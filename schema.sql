@@ -191,3 +191,42 @@ CREATE INDEX runs_resumable_idx ON runs (pair_id, kind, window_start, window_end
 -- A slice's periods are grouped by quarter: `slices.period_id` holds their ids, comma-separated.
 -- Measured with scripts/bench-sync: 2000 values a batch was as fast as 5000 and held less memory.
 ALTER TABLE pairs ALTER COLUMN batch_size SET DEFAULT 2000;
+
+-- migrate: 3 id mappings between a pair's source and destination objects, and the quarantine of values that have none
+
+-- How a source object is named at the destination, per pair and kind, in the pair's id scheme (UIDs or codes).
+-- `suggest` writes proposals; only confirmed rows translate values.
+CREATE TABLE id_mappings (
+    id              bigserial PRIMARY KEY,
+    pair_id         bigint NOT NULL REFERENCES pairs (id) ON DELETE CASCADE,
+    kind            text NOT NULL CHECK (kind IN ('dataElement', 'categoryOptionCombo', 'attributeOptionCombo',
+                                                  'orgUnit', 'dataSet')),
+    source_id       text NOT NULL CHECK (source_id <> ''),
+    destination_id  text NOT NULL CHECK (destination_id <> ''),
+    status          text NOT NULL DEFAULT 'proposed' CHECK (status IN ('proposed', 'confirmed')),
+    matched_by      text NOT NULL CHECK (matched_by IN ('uid', 'code', 'name', 'manual')),
+    created_at      timestamptz NOT NULL DEFAULT now(),
+    updated_at      timestamptz NOT NULL DEFAULT now(),
+    UNIQUE (pair_id, kind, source_id)
+);
+
+-- Values a run did not send because an id had no confirmed mapping: the key as read from the source.
+-- A retried slice quarantines the same value once per run.
+CREATE TABLE quarantine (
+    id                      bigserial PRIMARY KEY,
+    pair_id                 bigint NOT NULL REFERENCES pairs (id) ON DELETE CASCADE,
+    run_id                  bigint NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    data_set                text NOT NULL,
+    period                  text,
+    org_unit                text,
+    data_element            text,
+    category_option_combo   text,
+    attribute_option_combo  text,
+    value                   text,
+    deleted                 boolean NOT NULL DEFAULT false,
+    reason                  text NOT NULL,
+    created_at              timestamptz NOT NULL DEFAULT now()
+);
+CREATE UNIQUE INDEX quarantine_value_idx ON quarantine (run_id, data_set, coalesce(period, ''), coalesce(org_unit, ''),
+    coalesce(data_element, ''), coalesce(category_option_combo, ''), coalesce(attribute_option_combo, ''));
+CREATE INDEX quarantine_pair_idx ON quarantine (pair_id, run_id);

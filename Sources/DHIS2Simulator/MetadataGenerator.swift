@@ -1,4 +1,5 @@
-/// Generates a realistic metadata set from a seed: same seed and size, same UIDs, codes and names.
+/// Generates a realistic metadata set from a seed: same seed and size, same UIDs, codes and names. Codes
+/// depend only on the size, so differently seeded instances share them while their UIDs differ.
 struct MetadataGenerator {
     let seed: UInt64
     let size: SimulatorConfiguration.HierarchySize
@@ -81,7 +82,12 @@ struct MetadataGenerator {
                 let name = options.map { metadata.categoryOptions[$0].identity.name }.joined(separator: ", ")
                 var cocIdentity = identity(name, code: nil, id: position < cocIDs.count ? cocIDs[position] : nil)
                 cocIdentity.shortName = nil
-                if categories == [defaultCategory] { cocIdentity.code = "default" }
+                // Codes come from the options' codes, never the seed: differently seeded instances share them
+                // (CODE id schemes and `mapping suggest` between them).
+                cocIdentity.code =
+                    categories == [defaultCategory]
+                    ? "default"
+                    : options.compactMap { metadata.categoryOptions[$0].identity.code }.joined(separator: "_")
                 metadata.categoryOptionCombos.append(
                     CategoryOptionCombo(identity: cocIdentity, categoryCombo: comboIndex, options: options)
                 )

@@ -13,6 +13,8 @@ struct SliceTransfer: Sendable {
     let dryRun: Bool
     /// Set for an incremental run: slices without periods read this date range, changed since a time.
     var incremental: IncrementalScope?
+    /// The pair's confirmed id mappings; identity when it has none.
+    var translator = ValueTranslator.identity
     let logger: Logger
 
     /// What an incremental slice exports: every period inside `startDate…endDate` (2.43 refuses
@@ -35,11 +37,13 @@ struct SliceTransfer: Sendable {
         var description: String
     }
 
-    /// Runs the slice; `acknowledged` sees every batch after the destination answered it.
+    /// Runs the slice; `acknowledged` sees every batch after the destination answered it, `quarantined`
+    /// the values an unmapped id kept back (never sent).
     func run(
         _ slice: SliceKey,
         dataSet: PairCatalog.StoredDataSet,
-        acknowledged: (Batch) async throws -> Void
+        acknowledged: (Batch) async throws -> Void,
+        quarantined: ([MappingStore.Quarantined]) async throws -> Void = { _ in }
     ) async throws -> Int {
         let query = Self.exportQuery(slice, pair: pair, incremental: incremental)
 
@@ -56,6 +60,18 @@ struct SliceTransfer: Sendable {
                 throw Failure(description: "data set \(dataSet.uid) has no code, but the pair's id scheme is CODE")
             }
             header.dataSet = code
+        }
+        // Ids are translated before a value enters a batch; an unmapped data set holds back the whole slice.
+        let sourceDataSet = header.dataSet ?? dataSet.uid
+        var unmappedDataSet: ValueTranslator.Unmapped?
+        do {
+            header.dataSet = try translator.translate(sourceDataSet, .dataSet)
+        } catch {
+            unmappedDataSet = error
+        }
+        var held: [MappingStore.Quarantined] = []
+        func hold(_ value: DataValue, _ reason: ValueTranslator.Unmapped) {
+            held.append(MappingStore.Quarantined(dataSet: sourceDataSet, value: value, reason: reason.description))
         }
 
         let batchSize = pair.batchSize
@@ -100,8 +116,20 @@ struct SliceTransfer: Sendable {
         }
 
         try await source.exportDataValues(query) { values in
-            for value in values {
+            for var value in values {
                 read += 1
+                if let unmappedDataSet {
+                    hold(value, unmappedDataSet)
+                    continue
+                }
+                if !translator.isIdentity {
+                    do throws(ValueTranslator.Unmapped) {
+                        value = try translator.translate(value)
+                    } catch {
+                        hold(value, error)
+                        continue
+                    }
+                }
                 if value.deleted == true {
                     if forwardDeletions { deletions.append(value) }
                 } else {
@@ -110,7 +138,12 @@ struct SliceTransfer: Sendable {
             }
             if upserts.valueCount >= batchSize { try await flush(&upserts, options) }
             if deletions.valueCount >= batchSize { try await flush(&deletions, deleteOptions) }
+            if held.count >= batchSize {
+                try await quarantined(held)
+                held.removeAll(keepingCapacity: true)
+            }
         }
+        if !held.isEmpty { try await quarantined(held) }
         try await flush(&upserts, options)
         try await flush(&deletions, deleteOptions)
         return read

@@ -81,6 +81,7 @@ public struct StatusReport: Sendable {
             [pair.id]
         ).map { row in "\(try row.decode(String.self, at: 0)) \(try row.decode(String.self, at: 1))" }
         if !watermarks.isEmpty { lines.append("  watermarks: \(watermarks.joined(separator: ", "))") }
+        lines += try await MappingStore(connection: connection).quarantineLines(pairID: pair.id)
         return lines
     }
 

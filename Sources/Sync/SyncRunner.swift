@@ -214,6 +214,7 @@ public struct SyncRunner: Sendable {
             destination: destination,
             dryRun: request.dryRun,
             incremental: scope,
+            translator: try await MappingStore(connection: connection).translator(pairID: pair.id),
             logger: logger
         )
         if request.dryRun {
@@ -366,6 +367,8 @@ public struct SyncRunner: Sendable {
                         batch.counts,
                         conflictCodes: batch.conflicts.map { $0.row.errorCode ?? "none" }
                     )
+                } quarantined: { values in
+                    try await MappingStore(connection: connection).quarantine(values, pairID: pair.id, runID: runID)
                 }
                 try await ledger.complete(sliceID: slice.id, valuesRead: read)
                 tracker.finished(failed: false)
@@ -426,6 +429,10 @@ public struct SyncRunner: Sendable {
                     sliceCounts += batch.counts
                     if samples.count < 20 { samples += batch.conflicts.prefix(20 - samples.count) }
                     tracker.add(values: batch.counts.valuesRead)
+                } quarantined: { values in
+                    logger.warning(
+                        "dry run of slice \(slice): \(values.count) values would be quarantined (\(values[0].reason))"
+                    )
                 }
                 sliceCounts.valuesRead = read
                 counts += sliceCounts

@@ -9,6 +9,7 @@ struct DHIS2SyncCommand: AsyncParsableCommand {
         subcommands: [
             MigrateCommand.self, InstanceCommand.self, PairCommand.self, RunCommand.self, StatusCommand.self,
             ConflictsCommand.self, VerifyCommand.self, ServeCommand.self, MaintenanceCommand.self, MetadataCommand.self,
+            MappingCommand.self,
             DemoCommand.self,
         ]
     )

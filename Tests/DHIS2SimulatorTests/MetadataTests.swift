@@ -88,7 +88,13 @@ struct MetadataTests {
                 "/api/categoryOptionCombos",
                 [("filter", "code:!null"), ("paging", "false")]
             )
-            #expect(withCode.json?["categoryOptionCombos"]?.arrayValue?.count == 1)
+            // Every option combo has a code (from its options' codes), so `null` finds none.
+            #expect(withCode.json?["categoryOptionCombos"]?.arrayValue?.count == 9)
+            let withoutCode = try await sim.get(
+                "/api/categoryOptionCombos",
+                [("filter", "code:null"), ("paging", "false")]
+            )
+            #expect(withoutCode.json?["categoryOptionCombos"]?.arrayValue?.count == 0)
             let levels = try await sim.get(
                 "/api/organisationUnits",
                 [("filter", "level:ge:3"), ("filter", "level:lt:4")]
