@@ -129,11 +129,16 @@ public struct MappingStore: Sendable {
 
     /// The translator for a pair's runs: its confirmed mappings only.
     public func translator(pairID: Int) async throws -> ValueTranslator {
+        ValueTranslator(try await confirmed(pairID: pairID))
+    }
+
+    /// A pair's confirmed mappings, source id → destination id per kind.
+    public func confirmed(pairID: Int) async throws -> [ValueTranslator.Kind: [String: String]] {
         var maps: [ValueTranslator.Kind: [String: String]] = [:]
         for mapping in try await list(pairID: pairID, status: .confirmed) {
             maps[mapping.kind, default: [:]][mapping.sourceID] = mapping.destinationID
         }
-        return ValueTranslator(maps)
+        return maps
     }
 
     /// A value kept back from the destination, with the key it was read under.

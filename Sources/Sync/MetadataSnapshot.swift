@@ -12,21 +12,7 @@ public struct MetadataSnapshot: Sendable {
     public var orgUnits: [String: OrganisationUnit] = [:]
 
     /// Objects by code, per kind; codes are unique per kind in DHIS2.
-    private(set) var byCode: [MetadataKind: [String: String]] = [:]
-
-    /// The kinds of object a data value names (plus its data set), as the pre-flight check and id mapping
-    /// distinguish them.
-    public enum MetadataKind: String, Sendable, CaseIterable, Comparable {
-        case dataSet
-        case dataElement
-        case categoryOptionCombo
-        case attributeOptionCombo
-        case orgUnit
-
-        public static func < (lhs: Self, rhs: Self) -> Bool {
-            allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
-        }
-    }
+    private(set) var byCode: [ValueTranslator.Kind: [String: String]] = [:]
 
     public init(
         dataSets: [DataSetMembers],
@@ -66,7 +52,7 @@ public struct MetadataSnapshot: Sendable {
     }
 
     /// Whether an object of this kind has this UID here.
-    func contains(_ kind: MetadataKind, uid: String) -> Bool {
+    func contains(_ kind: ValueTranslator.Kind, uid: String) -> Bool {
         switch kind {
         case .dataSet: dataSets[uid] != nil
         case .dataElement: dataElements[uid] != nil
@@ -76,12 +62,12 @@ public struct MetadataSnapshot: Sendable {
     }
 
     /// The UID of the object of this kind with this code, if any.
-    func uid(_ kind: MetadataKind, code: String) -> String? {
+    func uid(_ kind: ValueTranslator.Kind, code: String) -> String? {
         byCode[kind]?[code]
     }
 
     /// A readable name for an object: "Name (uid)", or the UID alone when unknown here.
-    func label(_ kind: MetadataKind, _ uid: String) -> String {
+    func label(_ kind: ValueTranslator.Kind, _ uid: String) -> String {
         let name: String? =
             switch kind {
             case .dataSet: dataSets[uid]?.name
@@ -93,7 +79,7 @@ public struct MetadataSnapshot: Sendable {
     }
 
     /// The code of an object of this kind, if it has one.
-    func code(_ kind: MetadataKind, _ uid: String) -> String? {
+    func code(_ kind: ValueTranslator.Kind, _ uid: String) -> String? {
         switch kind {
         case .dataSet: dataSets[uid]?.code
         case .dataElement: dataElements[uid]?.code

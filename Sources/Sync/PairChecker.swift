@@ -40,6 +40,7 @@ public struct PairChecker: Sendable {
             orgUnitRoots: units.map(\.uid),
             today: today
         )
+        check.mappings = try await MappingStore(connection: connection).confirmed(pairID: pair.id)
         for dataSet in dataSets {
             guard let type = try? PeriodType(name: dataSet.periodType) else { continue }
             check.periods[dataSet.uid] = window.periods(of: type)

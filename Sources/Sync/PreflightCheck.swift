@@ -7,9 +7,9 @@ import DHIS2Periods
 /// operator fixes metadata before a run turns each gap into thousands of conflicts.
 public struct PreflightCheck: Sendable {
     public var scheme: Pair.IDScheme
-    /// Confirmed id mappings, source UID → destination UID, per kind. A kind with mappings is resolved
-    /// through them only.
-    public var mappings: [MetadataSnapshot.MetadataKind: [String: String]] = [:]
+    /// Confirmed id mappings, source id → destination id per kind, in the pair's id scheme. A kind with
+    /// mappings is resolved through them only.
+    public var mappings: [ValueTranslator.Kind: [String: String]] = [:]
     /// The pair's data sets (UIDs at the source).
     public var dataSets: [String]
     /// The pair's org units at its level (UIDs at the source): values come from their subtrees.
@@ -34,14 +34,22 @@ public struct PreflightCheck: Sendable {
     }
 
     func resolve(
-        _ kind: MetadataSnapshot.MetadataKind,
+        _ kind: ValueTranslator.Kind,
         _ uid: String,
         source: MetadataSnapshot,
         destination: MetadataSnapshot
     ) -> Resolution {
+        // Mappings are kept in the pair's id scheme: UIDs, or codes on both sides.
         if let table = mappings[kind], !table.isEmpty {
-            guard let mapped = table[uid] else { return .unmapped }
-            return destination.contains(kind, uid: mapped) ? .found(mapped) : .missing
+            switch scheme {
+            case .uid:
+                guard let mapped = table[uid] else { return .unmapped }
+                return destination.contains(kind, uid: mapped) ? .found(mapped) : .missing
+            case .code:
+                guard let code = source.code(kind, uid) else { return .noCode }
+                guard let mapped = table[code] else { return .unmapped }
+                return destination.uid(kind, code: mapped).map(Resolution.found) ?? .missing
+            }
         }
         switch scheme {
         case .uid:
@@ -60,7 +68,7 @@ public struct PreflightCheck: Sendable {
             return roots.contains { path.contains($0) }
         }
         /// Resolves and records what went wrong; nil unless found.
-        func landing(_ kind: MetadataSnapshot.MetadataKind, _ uid: String, in dataSet: String) -> String? {
+        func landing(_ kind: ValueTranslator.Kind, _ uid: String, in dataSet: String) -> String? {
             let resolution = resolve(kind, uid, source: source, destination: destination)
             let object = source.label(kind, uid)
             switch resolution {

@@ -3,11 +3,11 @@ public struct PreflightReport: Sendable, Hashable {
     /// A kind of problem; each is one line of the report and one fix for the operator.
     public enum Kind: Sendable, Hashable, Comparable {
         /// The object does not exist at the destination (by UID, code or mapping).
-        case missing(MetadataSnapshot.MetadataKind)
+        case missing(ValueTranslator.Kind)
         /// The pair exchanges codes, and the source object has none.
-        case noCode(MetadataSnapshot.MetadataKind)
+        case noCode(ValueTranslator.Kind)
         /// The pair maps this kind, and this object has no confirmed mapping.
-        case unmapped(MetadataSnapshot.MetadataKind)
+        case unmapped(ValueTranslator.Kind)
         case notInDataSet
         case notInElementCombo
         case notInAttributeCombo
@@ -48,9 +48,9 @@ public struct PreflightReport: Sendable, Hashable {
 
         private var order: Int {
             switch self {
-            case .missing(let kind): 0 + MetadataSnapshot.MetadataKind.allCases.firstIndex(of: kind)!
-            case .noCode(let kind): 10 + MetadataSnapshot.MetadataKind.allCases.firstIndex(of: kind)!
-            case .unmapped(let kind): 20 + MetadataSnapshot.MetadataKind.allCases.firstIndex(of: kind)!
+            case .missing(let kind): 0 + Self.objectOrder.firstIndex(of: kind)!
+            case .noCode(let kind): 10 + Self.objectOrder.firstIndex(of: kind)!
+            case .unmapped(let kind): 20 + Self.objectOrder.firstIndex(of: kind)!
             case .notInDataSet: 30
             case .notInElementCombo: 31
             case .notInAttributeCombo: 32
@@ -58,6 +58,11 @@ public struct PreflightReport: Sendable, Hashable {
             case .periodClosed: 34
             }
         }
+
+        /// Containers before what they contain, as an operator fixes them.
+        private static let objectOrder: [ValueTranslator.Kind] = [
+            .dataSet, .dataElement, .categoryOptionCombo, .attributeOptionCombo, .orgUnit,
+        ]
 
         public static func < (lhs: Kind, rhs: Kind) -> Bool { lhs.order < rhs.order }
 
@@ -69,7 +74,7 @@ public struct PreflightReport: Sendable, Hashable {
             }
         }
 
-        private static func plural(_ kind: MetadataSnapshot.MetadataKind) -> String {
+        private static func plural(_ kind: ValueTranslator.Kind) -> String {
             switch kind {
             case .dataSet: "data sets"
             case .dataElement: "data elements"

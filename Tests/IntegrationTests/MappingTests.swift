@@ -74,10 +74,12 @@ struct MappingTests {
         return try await store.get(name)
     }
 
-    static func run(_ harness: SyncHarness, _ pair: Pair) async throws -> SyncRunner.Outcome {
-        try await harness.runner().run(
+    static func run(_ harness: SyncHarness, _ pair: Pair, preflight: Bool = true) async throws -> SyncRunner.Outcome {
+        var request = SyncRunner.Request(selection: .year(2024))
+        request.preflight = preflight
+        return try await harness.runner().run(
             pair,
-            SyncRunner.Request(selection: .year(2024)),
+            request,
             source: harness.sourceClient,
             destination: harness.destinationClient
         )
@@ -179,7 +181,16 @@ struct MappingTests {
             let nothingHeld = try await harness.connection.query("SELECT count(*) FROM quarantine")[0]
                 .decode(Int.self, at: 0)
             #expect(nothingHeld == 0)
-            let partialOutcome = try await Self.run(harness, partial)
+            // The pair's first run stops at the pre-flight check, which names the same three gaps.
+            let refusal = await #expect(throws: SyncError.self) { try await Self.run(harness, partial) }
+            #expect(refusal?.code == .preflight)
+            for gap in ["1 data sets", "1 data elements", "1 org units"] {
+                #expect(
+                    refusal?.message.contains("\(gap) without a confirmed mapping") == true,
+                    "\(String(describing: refusal))"
+                )
+            }
+            let partialOutcome = try await Self.run(harness, partial, preflight: false)
             #expect(partialOutcome.state == "done" && partialOutcome.counts.conflicts == 0)
             let held = try await harness.connection.query(
                 "SELECT reason, count(*), count(DISTINCT data_element), count(DISTINCT org_unit) FROM quarantine "
