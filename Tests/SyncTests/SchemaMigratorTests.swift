@@ -43,7 +43,7 @@ struct SchemaMigratorTests {
         let migrator = SchemaMigrator(migrations: try SchemaMigration.bundled(), logger: logger)
 
         let first = try await migrator.migrate(db)
-        #expect(first.applied == [1, 2])
+        #expect(first.applied == [1, 2, 3])
         let second = try await migrator.migrate(db)
         #expect(second.applied == [])
         #expect(second.version == first.version)
@@ -51,7 +51,8 @@ struct SchemaMigratorTests {
             "SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables WHERE schemaname = 'public'"
         )[0].decode(String.self, at: 0)
         #expect(
-            tables == "conflicts,instances,pair_data_sets,pair_org_units,pairs,runs,schema_migrations,slices,watermarks"
+            tables
+                == "conflicts,instances,middleware_batches,pair_data_sets,pair_org_units,pairs,runs,schema_migrations,slices,watermarks"
         )
         await db.close()
     }
@@ -69,7 +70,7 @@ struct SchemaMigratorTests {
             }
             return try await group.reduce(into: []) { $0.append($1) }
         }
-        #expect(outcomes.flatMap(\.applied).sorted() == [1, 2])
+        #expect(outcomes.flatMap(\.applied).sorted() == [1, 2, 3])
     }
 
     @Test func aFailingSectionLeavesThePreviousVersion() async throws {
