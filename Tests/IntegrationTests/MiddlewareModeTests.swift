@@ -118,6 +118,22 @@ struct MiddlewareModeTests {
             #expect(direct.middleware == nil)
             #expect(stub.received.count == received.count)
             #expect(try await Self.rows(harness, runID: direct.runID).isEmpty)
+
+            // A dry run asks the middleware with dryRun=true and records nothing.
+            var dryRequest = SyncRunner.Request(selection: .month(6, of: 2024))
+            dryRequest.dryRun = true
+            let dry = try await Self.runner(harness).run(
+                pair,
+                dryRequest,
+                source: harness.sourceClient,
+                destination: harness.destinationClient
+            )
+            #expect(dry.runID == nil && dry.state == "done")
+            let asked = stub.received.dropFirst(received.count)
+            #expect(asked.count == received.count)
+            #expect(asked.allSatisfy { $0.query["dryRun"] == "true" && $0.status == 202 })
+            let recorded = try await harness.connection.query("SELECT count(*) FROM middleware_batches")
+            #expect(try recorded[0].decode(Int.self, at: 0) == rows.count)
             await stub.stop()
         }
     }
