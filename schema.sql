@@ -230,3 +230,38 @@ CREATE TABLE quarantine (
 CREATE UNIQUE INDEX quarantine_value_idx ON quarantine (run_id, data_set, coalesce(period, ''), coalesce(org_unit, ''),
     coalesce(data_element, ''), coalesce(category_option_combo, ''), coalesce(attribute_option_combo, ''));
 CREATE INDEX quarantine_pair_idx ON quarantine (pair_id, run_id);
+
+-- migrate: 4 middleware mode: how a pair authenticates to its --via URL, and the middleware's answer to every batch
+
+-- Like instances, only a credential *reference* (env:VAR or file:PATH) is kept, never the secret.
+-- A token is sent as `Authorization: Bearer …`, a password as HTTP Basic.
+ALTER TABLE pairs
+    ADD COLUMN via_auth_kind text NOT NULL DEFAULT 'none' CHECK (via_auth_kind IN ('none', 'basic', 'token')),
+    ADD COLUMN via_username text,
+    ADD COLUMN via_credential_ref text
+        CHECK (via_credential_ref IS NULL OR via_credential_ref ~ '^(env:[A-Za-z0-9_]+|file:.+)$'),
+    ADD CONSTRAINT pairs_via_auth_check CHECK (
+        (via_auth_kind = 'none') = (via_credential_ref IS NULL)
+        AND (via_auth_kind = 'basic') = (via_username IS NOT NULL)
+        AND (via_url IS NOT NULL OR via_auth_kind = 'none')
+    );
+
+-- One row per batch posted to a pair's middleware: what was sent and what it answered. A 2xx is
+-- `accepted` (the middleware queued it); anything else, or no answer (status NULL), failed the slice.
+CREATE TABLE middleware_batches (
+    id                  bigserial PRIMARY KEY,
+    pair_id             bigint NOT NULL REFERENCES pairs (id) ON DELETE CASCADE,
+    run_id              bigint NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    slice_id            bigint REFERENCES slices (id) ON DELETE CASCADE,
+    -- Counts from 1 within one attempt of the slice.
+    batch_number        integer NOT NULL CHECK (batch_number >= 1),
+    import_strategy     text NOT NULL,
+    value_count         integer NOT NULL CHECK (value_count >= 0),
+    http_status         integer,
+    accepted            boolean NOT NULL,
+    -- The answer's start (or the transport error), at most 2000 characters.
+    answer              text NOT NULL DEFAULT '' CHECK (length(answer) <= 2000),
+    created_at          timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX middleware_batches_run_idx ON middleware_batches (run_id);
+CREATE INDEX middleware_batches_slice_idx ON middleware_batches (slice_id);

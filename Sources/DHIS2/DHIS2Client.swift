@@ -13,6 +13,9 @@ public struct DHIS2Client: Sendable {
     let logger: Logger
     let environment: [String: String]
 
+    /// The transport, for requests beside the DHIS2 API that belong to the same run (a pair's middleware).
+    public var httpClient: HTTPClient { http }
+
     /// Collected (non-streamed) answers are small metadata documents; this bounds a runaway one.
     public var maximumBodySize = 256 << 20
     /// How transient failures of repeatable requests are retried; ``RetryPolicy/none`` disables retries.

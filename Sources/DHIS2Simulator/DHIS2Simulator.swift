@@ -3,7 +3,6 @@ import Hummingbird
 import JSONStream
 import Logging
 import NIOCore
-import ServiceLifecycle
 
 #if canImport(Glibc)
 import Glibc
@@ -26,19 +25,17 @@ public final class DHIS2Simulator: Sendable {
     }
 
     let core: SimulatorCore
-    private let server: Task<Void, any Error>
-    private let group: ServiceGroup
-    /// The bound port (the ephemeral one when the configuration asked for 0).
-    public let port: Int
+    private let server: InProcessServer
     public let host: String
 
-    private init(core: SimulatorCore, server: Task<Void, any Error>, group: ServiceGroup, host: String, port: Int) {
-        self.group = group
+    private init(core: SimulatorCore, server: InProcessServer, host: String) {
         self.core = core
         self.server = server
         self.host = host
-        self.port = port
     }
+
+    /// The bound port (the ephemeral one when the configuration asked for 0).
+    public var port: Int { server.port }
 
     /// `http://host:port`, without a trailing slash.
     public var baseURL: String { "http://\(host):\(port)" }
@@ -51,50 +48,20 @@ public final class DHIS2Simulator: Sendable {
     /// Builds the metadata and value space, binds the port and returns once the server accepts connections.
     public static func start(_ configuration: SimulatorConfiguration, logger: Logger) async throws -> DHIS2Simulator {
         let core = try makeCore(configuration, logger: logger)
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = Application(
-            responder: SimulatorResponder(core: core),
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
-            onServerRunning: { channel in
-                continuation.yield(channel.localAddress?.port ?? 0)
-                continuation.finish()
-            },
+        let server = try await InProcessServer.start(
+            SimulatorResponder(core: core),
+            host: configuration.host,
+            port: configuration.port,
             logger: logger
         )
-        // Run under a ServiceGroup so that stop() can shut down gracefully: cancelling the server
-        // while accepted connections are still queued traps inside NIO ("Deinited NIOAsyncWriter
-        // without calling finish()", swift-server/swift-http-server#137).
-        let group = ServiceGroup(
-            configuration: .init(
-                services: [.init(service: app)],
-                gracefulShutdownSignals: [],
-                cancellationSignals: [],
-                logger: logger
-            )
-        )
-        let server = Task {
-            defer { continuation.finish() }
-            try await group.run()
-        }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next(), port > 0 else {
-            server.cancel()
-            let failure = await server.result
-            if case .failure(let error) = failure {
-                throw StartError(
-                    description: "could not listen on \(configuration.host):\(configuration.port): \(error)"
-                )
-            }
-            throw StartError(description: "could not listen on \(configuration.host):\(configuration.port)")
-        }
         logger.info(
             "simulator started",
             metadata: [
-                "port": "\(port)", "version": "\(configuration.version)", "seed": "\(configuration.seed)",
+                "port": "\(server.port)", "version": "\(configuration.version)", "seed": "\(configuration.seed)",
                 "values": "\(core.store.space.count)",
             ]
         )
-        return DHIS2Simulator(core: core, server: server, group: group, host: configuration.host, port: port)
+        return DHIS2Simulator(core: core, server: server, host: configuration.host)
     }
 
     static func makeCore(_ configuration: SimulatorConfiguration, logger: Logger) throws -> SimulatorCore {
@@ -139,15 +106,7 @@ public final class DHIS2Simulator: Sendable {
 
     /// Stops accepting connections and waits for the server to wind down.
     public func stop() async {
-        await group.triggerGracefulShutdown()
-        // A client that keeps a connection busy must not hold the stop forever.
-        let server = self.server
-        let deadline = Task {
-            try await Task.sleep(for: .seconds(5))
-            server.cancel()
-        }
-        _ = await server.result
-        deadline.cancel()
+        await server.stop()
     }
 
     // MARK: - Fault injection

@@ -78,13 +78,17 @@ public struct InstanceStore: Sendable {
         let (id, name, url, kind, username, reference) = try row.decode(
             (Int, String, String, String, String?, String).self
         )
-        let credential = try CredentialReference(parsing: reference)
-        let authentication: DHIS2Authentication =
-            if kind == "basic", let username {
-                .basic(username: username, password: credential)
-            } else {
-                .token(credential)
-            }
+        let authentication = try authentication(kind: kind, username: username, reference: reference)
         return Record(id: id, instance: try DHIS2Instance(name: name, baseURL: url, authentication: authentication))
+    }
+
+    /// The inverse of ``columns(_:)``.
+    static func authentication(kind: String, username: String?, reference: String) throws -> DHIS2Authentication {
+        let credential = try CredentialReference(parsing: reference)
+        return if kind == "basic", let username {
+            .basic(username: username, password: credential)
+        } else {
+            .token(credential)
+        }
     }
 }

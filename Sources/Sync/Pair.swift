@@ -32,6 +32,8 @@ public struct Pair: Sendable, Hashable {
     public var batchSize: Int
     /// Middleware mode: batches go to this URL instead of the destination.
     public var viaURL: String?
+    /// How posts to ``viaURL`` authenticate (a token is sent as `Bearer`); nil: no `Authorization` header.
+    public var viaAuthentication: DHIS2Authentication?
     public var enabled: Bool
     /// Refresh the destination's analytics tables once after a run that changed data there.
     public var refreshAnalytics = false
@@ -49,6 +51,7 @@ public struct Pair: Sendable, Hashable {
         public var idScheme = IDScheme.uid
         public var batchSize = Pair.defaultBatchSize
         public var viaURL: String?
+        public var viaAuthentication: DHIS2Authentication?
         public var refreshAnalytics = false
 
         public init(name: String, source: String, destination: String) {

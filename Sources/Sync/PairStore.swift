@@ -22,18 +22,22 @@ public struct PairStore: Sendable {
         if let bad = (definition.rootOrgUnits + definition.dataSetFilter).first(where: { !UID.isValid($0) }) {
             throw SyncError(.invalidInput, "'\(bad)' is not a DHIS2 UID (a letter, then 10 letters or digits)")
         }
+        try Self.checkVia(definition)
+        let via = definition.viaAuthentication.map(InstanceStore.columns)
         do {
             return try await connection.query(
                 """
                 INSERT INTO pairs (name, source_id, destination_id, org_unit_level, root_org_units, data_set_filter,
-                                   include_deleted, deletion_policy, id_scheme, batch_size, via_url, refresh_analytics)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id
+                                   include_deleted, deletion_policy, id_scheme, batch_size, via_url, refresh_analytics,
+                                   via_auth_kind, via_username, via_credential_ref)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id
                 """,
                 [
                     definition.name, source.id, destination.id, definition.orgUnitLevel,
                     PostgresTextArray(definition.rootOrgUnits), PostgresTextArray(definition.dataSetFilter),
                     definition.includeDeleted, definition.deletionPolicy.rawValue, definition.idScheme.rawValue,
-                    definition.batchSize, definition.viaURL, definition.refreshAnalytics,
+                    definition.batchSize, definition.viaURL, definition.refreshAnalytics, via?.0 ?? "none", via?.1,
+                    via?.2,
                 ]
             )[0].decode(Int.self, at: 0)
         } catch {
@@ -98,7 +102,8 @@ public struct PairStore: Sendable {
             """
             SELECT p.id, p.name, s.name, d.name, p.org_unit_level, array_to_string(p.root_org_units, ','),
                    array_to_string(p.data_set_filter, ','), p.include_deleted, p.deletion_policy, p.id_scheme,
-                   p.batch_size, p.via_url, p.enabled, p.refresh_analytics
+                   p.batch_size, p.via_url, p.enabled, p.refresh_analytics, p.via_auth_kind, p.via_username,
+                   p.via_credential_ref
             FROM pairs p JOIN instances s ON s.id = p.source_id JOIN instances d ON d.id = p.destination_id
             WHERE \(condition) ORDER BY p.name
             """,
@@ -117,6 +122,11 @@ public struct PairStore: Sendable {
             let via = try row.decode(String?.self, at: 11)
             let enabled = try row.decode(Bool.self, at: 12)
             let refreshAnalytics = try row.decode(Bool.self, at: 13)
+            let viaKind = try row.decode(String.self, at: 14)
+            let viaUsername = try row.decode(String?.self, at: 15)
+            let viaAuthentication = try row.decode(String?.self, at: 16).map { reference in
+                try InstanceStore.authentication(kind: viaKind, username: viaUsername, reference: reference)
+            }
             guard let sourceInstance = byName[source], let destinationInstance = byName[destination] else {
                 throw SyncError(.schema, "pair '\(name)' points at an instance that cannot be read")
             }
@@ -133,8 +143,32 @@ public struct PairStore: Sendable {
                 idScheme: Pair.IDScheme(rawValue: scheme) ?? .uid,
                 batchSize: batchSize,
                 viaURL: via,
+                viaAuthentication: viaAuthentication,
                 enabled: enabled,
                 refreshAnalytics: refreshAnalytics
+            )
+        }
+    }
+
+    /// A middleware URL is logged and stored, so it may not carry credentials; those need a URL to go to.
+    private static func checkVia(_ definition: Pair.Definition) throws {
+        guard let url = definition.viaURL else {
+            if definition.viaAuthentication != nil {
+                throw SyncError(.invalidInput, "middleware credentials need a middleware: give --via URL too")
+            }
+            return
+        }
+        guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
+            throw SyncError(
+                .invalidInput,
+                "--via must be an http:// or https:// URL, e.g. https://mw.example.org/queue"
+            )
+        }
+        let authority = url.drop { $0 != "/" }.dropFirst(2).prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        guard !authority.isEmpty, !authority.contains("@") else {
+            throw SyncError(
+                .invalidInput,
+                "--via needs a host and must not carry credentials; give them as --via-token-env/--via-password-env"
             )
         }
     }

@@ -10,6 +10,8 @@ struct SliceTransfer: Sendable {
     let pair: Pair
     let source: DHIS2Client
     let destination: DHIS2Client
+    /// Middleware mode: batches are posted here instead of imported into ``destination``.
+    var middleware: MiddlewareClient?
     let dryRun: Bool
     /// Set for an incremental run: slices without periods read this date range, changed since a time.
     var incremental: IncrementalScope?
@@ -30,6 +32,8 @@ struct SliceTransfer: Sendable {
     struct Batch: Sendable {
         var counts: SliceCounts
         var conflicts: [RunLedger.Conflict]
+        /// Middleware mode: the middleware's answer; its counts are the values it accepted.
+        var middleware: MiddlewareClient.Answer?
     }
 
     /// A slice that cannot complete; the message is for the ledger and the operator.
@@ -90,6 +94,7 @@ struct SliceTransfer: Sendable {
         var upserts = newBatch()
         var deletions = newBatch()
         var read = 0
+        var posted = 0
 
         func flush(_ batch: inout DataValueSetWriter, _ options: DataValueImportOptions) async throws {
             let count = batch.valueCount
@@ -97,6 +102,22 @@ struct SliceTransfer: Sendable {
             batch.finish()
             let body = batch.takeAll()
             batch = newBatch()
+            if let middleware {
+                posted += 1
+                let answer = await middleware.post(
+                    body,
+                    valueCount: count,
+                    batchNumber: posted,
+                    query: middleware.query(slice, dataSet: header.dataSet ?? dataSet.uid, options: options),
+                    importStrategy: options.importStrategy
+                )
+                let counts = SliceCounts(valuesRead: count)
+                try await acknowledged(Batch(counts: counts, conflicts: [], middleware: answer))
+                guard answer.accepted else {
+                    throw Failure(description: "the middleware refused a batch of \(count) values: \(answer.summary)")
+                }
+                return
+            }
             let summary = try await destination.importDataValueSet(body, options: options)
             let conflicts = Self.ledgerConflicts(summary, body: body)
             var counts = SliceCounts(valuesRead: count)

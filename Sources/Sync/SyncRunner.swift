@@ -88,6 +88,8 @@ public struct SyncRunner: Sendable {
         public var skippedDataSets: [String: String] = [:]
         /// The after-run analytics refresh, when the pair asks for one and the run changed data.
         public var analytics: String?
+        /// Middleware mode: what the middleware accepted and refused, in one line.
+        public var middleware: String?
     }
 
     let connection: PostgresConnection
@@ -109,15 +111,6 @@ public struct SyncRunner: Sendable {
         destination: DHIS2Client,
         progress: @escaping @Sendable (Progress) -> Void = { _ in }
     ) async throws -> Outcome {
-        if let via = pair.viaURL {
-            // Stored since the schema knows middleware pairs; posting to the middleware is not built yet,
-            // and silently writing to the destination instead would be worse than refusing.
-            throw SyncError(
-                .invalidInput,
-                "pair \(pair.name) is in middleware mode (--via \(via)), which this build cannot run yet; "
-                    + "define the pair without --via to sync directly"
-            )
-        }
         let lockKey = PostgresConnection.advisoryKey("dhis2-sync.pair.\(pair.id)")
         guard try await connection.tryAdvisoryLock(lockKey) else {
             throw SyncError(
@@ -212,6 +205,7 @@ public struct SyncRunner: Sendable {
             pair: pair,
             source: source,
             destination: destination,
+            middleware: MiddlewareClient(pair: pair, http: destination.httpClient),
             dryRun: request.dryRun,
             incremental: scope,
             translator: try await MappingStore(connection: connection).translator(pairID: pair.id),
@@ -328,7 +322,8 @@ public struct SyncRunner: Sendable {
             counts: totals.counts,
             seconds: (clock.now - started) / .seconds(1),
             skippedDataSets: plan.skipped,
-            analytics: analytics
+            analytics: analytics,
+            middleware: try await MiddlewareLedger(connection: connection).summary(runID: start.runID, pair: pair)
         )
     }
 
@@ -354,6 +349,11 @@ public struct SyncRunner: Sendable {
                 }
                 try await ledger.startAttempt(sliceID: slice.id)
                 let read = try await transfer.run(slice.key, dataSet: dataSet) { batch in
+                    if let answer = batch.middleware {
+                        try await MiddlewareLedger(connection: connection)
+                            .record(answer, pairID: pair.id, runID: runID, sliceID: slice.id)
+                        guard answer.accepted else { return }
+                    }
                     try await ledger.recordBatch(
                         sliceID: slice.id,
                         runID: runID,

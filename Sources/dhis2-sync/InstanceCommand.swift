@@ -26,37 +26,25 @@ struct InstanceCommand: AsyncParsableCommand {
         @Option(help: "Environment variable holding the password.") var passwordEnv: String?
         @Option(help: "File holding the password (relative: in $CREDENTIALS_DIRECTORY).") var passwordFile: String?
 
+        private var credentials: CredentialFlags {
+            CredentialFlags(
+                username: username,
+                passwordEnv: passwordEnv,
+                passwordFile: passwordFile,
+                tokenEnv: tokenEnv,
+                tokenFile: tokenFile
+            )
+        }
+
         func validate() throws {
-            let tokens = [tokenEnv, tokenFile].compactMap { $0 }.count
-            let passwords = [passwordEnv, passwordFile].compactMap { $0 }.count
-            if tokens > 1 || passwords > 1 {
-                throw ValidationError(
-                    "give one of --token-env and --token-file, and one of --password-env and --password-file"
-                )
-            }
-            if tokens == 1 && (username != nil || passwords > 0) {
-                throw ValidationError("a token replaces --username and the password: give one or the other")
-            }
-            if tokens == 0 && (username == nil || passwords == 0) {
-                throw ValidationError(
-                    "give --token-env VAR or --token-file PATH, or --username USER with --password-env VAR or --password-file PATH"
-                )
-            }
+            try credentials.check(required: true)
         }
 
         func run() async throws {
             try await reportingErrors {
-                let reference =
-                    if let tokenEnv { "env:\(tokenEnv)" } else if let tokenFile {
-                        "file:\(tokenFile)"
-                    } else if let passwordEnv {
-                        "env:\(passwordEnv)"
-                    } else {
-                        "file:\(passwordFile ?? "")"
-                    }
-                let credential = try CredentialReference(parsing: reference)
-                let authentication: DHIS2Authentication =
-                    if let username { .basic(username: username, password: credential) } else { .token(credential) }
+                guard let authentication = try credentials.authentication() else {
+                    throw CLIError("give a token or a username with a password")
+                }
                 let instance = try DHIS2Instance(name: name, baseURL: url, authentication: authentication)
                 let logger = global.makeLogger()
                 let connection = try await global.connectDatabase(logger: logger)

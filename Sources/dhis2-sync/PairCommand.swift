@@ -30,11 +30,35 @@ struct PairCommand: AsyncParsableCommand {
         @Option(help: "Ids on the wire: UID or CODE (when the two instances share codes, not UIDs).")
         var idScheme: String = Pair.IDScheme.uid.rawValue
         @Option(help: "Values per import request.") var batchSize = Pair.defaultBatchSize
-        @Option(help: "Middleware mode: post batches to this URL instead of the destination.") var via: String?
+        @Option(help: "Middleware mode: post batches to this URL (its queue endpoint) instead of the destination.")
+        var via: String?
+        @Option(help: "Username for HTTP Basic authentication to the middleware.") var viaUsername: String?
+        @Option(help: "Environment variable holding the middleware password.") var viaPasswordEnv: String?
+        @Option(help: "File holding the middleware password (relative: in $CREDENTIALS_DIRECTORY).")
+        var viaPasswordFile: String?
+        @Option(help: "Environment variable holding a token for the middleware (sent as Bearer).") var viaTokenEnv:
+            String?
+        @Option(help: "File holding a token for the middleware (relative: in $CREDENTIALS_DIRECTORY).")
+        var viaTokenFile: String?
         @Flag(help: "Refresh the destination's analytics tables after a run that changed data there.")
         var refreshAnalytics = false
 
+        private var viaCredentials: CredentialFlags {
+            CredentialFlags(
+                prefix: "via-",
+                username: viaUsername,
+                passwordEnv: viaPasswordEnv,
+                passwordFile: viaPasswordFile,
+                tokenEnv: viaTokenEnv,
+                tokenFile: viaTokenFile
+            )
+        }
+
         func validate() throws {
+            try viaCredentials.check(required: false)
+            if via == nil && !viaCredentials.isEmpty {
+                throw ValidationError("the --via-* credentials are for a middleware: give --via URL too")
+            }
             guard (1...10).contains(orgUnitLevel) else {
                 throw ValidationError("--org-unit-level \(orgUnitLevel) must be between 1 and 10")
             }
@@ -60,6 +84,7 @@ struct PairCommand: AsyncParsableCommand {
                 definition.idScheme = Pair.IDScheme(rawValue: idScheme.uppercased()) ?? .uid
                 definition.batchSize = batchSize
                 definition.viaURL = via
+                definition.viaAuthentication = try viaCredentials.authentication()
                 definition.refreshAnalytics = refreshAnalytics
                 let connection = try await global.connectDatabase(logger: global.makeLogger())
                 try await PairStore(connection: connection).add(definition)
@@ -113,7 +138,15 @@ struct PairCommand: AsyncParsableCommand {
                 print("  deleted values  \(pair.includeDeleted ? "read, \(pair.deletionPolicy.rawValue)" : "not read")")
                 print("  id scheme       \(pair.idScheme.rawValue)")
                 print("  batch size      \(pair.batchSize)")
-                if let via = pair.viaURL { print("  via             \(via)") }
+                if let via = pair.viaURL {
+                    let auth =
+                        switch pair.viaAuthentication {
+                        case .token(let reference)?: "bearer token (\(reference))"
+                        case let other?: "\(other)"
+                        case nil: "no authentication"
+                        }
+                    print("  via             \(via) (\(auth))")
+                }
                 print(
                     "  analytics       \(pair.refreshAnalytics ? "refreshed after runs that change data" : "not refreshed")"
                 )

@@ -117,6 +117,7 @@ enum RunReport {
             lines.append("  data set \(uid) skipped: \(reason)")
         }
         if let analytics = outcome.analytics { lines.append("  analytics on the destination \(analytics)") }
+        if let middleware = outcome.middleware { lines.append("  \(middleware)") }
         return lines.joined(separator: "\n")
     }
 }

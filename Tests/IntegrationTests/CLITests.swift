@@ -32,7 +32,7 @@ struct CLITests {
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("applied schema migration 1"))
         result = try await cli("migrate")
-        #expect(result.stdout.contains("schema is up to date (version 3)"))
+        #expect(result.stdout.contains("schema is up to date (version 4)"))
 
         // libpq's message spans two lines (the failure, then a hint): all of it on one line, then ours.
         let nowhere = try await TestDatabase.runDetached(
@@ -110,18 +110,12 @@ struct CLITests {
         let destination = try await DHIS2Simulator.start(destinationConfiguration, logger: logger)
         defer { Task { await destination.stop() } }
 
-        let environment = ["DHIS2_SYNC_DATABASE_URL": TestDatabase.conninfo(configuration), "SIM_PASSWORD": "district"]
-        func cli(_ arguments: [String]) async throws -> (status: Int32, stdout: String, stderr: String) {
-            try await TestDatabase.runDetached(Self.binary, arguments, environment: environment)
-        }
-        #expect(try await cli(["migrate"]).status == 0)
-        for (name, simulator) in [("hmis", source), ("repo", destination)] {
-            let added = try await cli([
-                "instance", "add", name, "--url", simulator.baseURL, "--username", "admin", "--password-env",
-                "SIM_PASSWORD",
-            ])
-            #expect(added.status == 0, "\(added.stderr)")
-        }
+        let cli = try await CLISession.start(
+            database: TestDatabase.conninfo(configuration),
+            source: source,
+            destination: destination
+        )
+        let environment = cli.environment
         var result = try await cli(["pair", "add", "hmis-to-repo", "--source", "hmis", "--destination", "repo"])
         #expect(result.status == 0, "\(result.stderr)")
         result = try await cli(["pair", "refresh", "hmis-to-repo"])

@@ -337,23 +337,23 @@ struct SyncEngineTests {
         }
     }
 
-    @Test func aMiddlewarePairIsRefusedNotSyncedDirectly() async throws {
+    @Test func aMiddlewarePairNeverFallsBackToTheDestination() async throws {
         try await SyncHarness.with { harness in
             var definition = Pair.Definition(name: "via-pair", source: "source", destination: "destination")
-            definition.viaURL = "https://middleware.example.org/queue"
+            // Nothing listens on port 1: every batch fails without an answer.
+            definition.viaURL = "http://127.0.0.1:1/queue"
             let store = PairStore(connection: harness.connection)
             _ = try await store.add(definition)
             let pair = try await store.get("via-pair")
-            await #expect {
-                try await harness.runner().run(
-                    pair,
-                    SyncRunner.Request(selection: .month(1, of: 2024)),
-                    source: harness.sourceClient,
-                    destination: harness.destinationClient
-                )
-            } throws: { error in
-                "\(error)".contains("middleware mode") && "\(error)".contains("without --via")
-            }
+            let outcome = try await harness.runner().run(
+                pair,
+                SyncRunner.Request(selection: .month(1, of: 2024)),
+                source: harness.sourceClient,
+                destination: harness.destinationClient
+            )
+            #expect(outcome.state == "failed")
+            #expect(outcome.slicesDone == 0)
+            #expect(outcome.middleware?.contains("last: no answer from the middleware") == true, "\(outcome)")
             #expect(harness.destination.writtenValues().isEmpty)
         }
     }

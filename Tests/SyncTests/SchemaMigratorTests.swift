@@ -43,7 +43,7 @@ struct SchemaMigratorTests {
         let migrator = SchemaMigrator(migrations: try SchemaMigration.bundled(), logger: logger)
 
         let first = try await migrator.migrate(db)
-        #expect(first.applied == [1, 2, 3])
+        #expect(first.applied == [1, 2, 3, 4])
         let second = try await migrator.migrate(db)
         #expect(second.applied == [])
         #expect(second.version == first.version)
@@ -52,7 +52,8 @@ struct SchemaMigratorTests {
         )[0].decode(String.self, at: 0)
         #expect(
             tables
-                == "conflicts,id_mappings,instances,pair_data_sets,pair_org_units,pairs,quarantine,runs,schema_migrations,slices,watermarks"
+                == "conflicts,id_mappings,instances,middleware_batches,pair_data_sets,pair_org_units,pairs,quarantine,runs,"
+                + "schema_migrations,slices,watermarks"
         )
         await db.close()
     }
@@ -70,7 +71,7 @@ struct SchemaMigratorTests {
             }
             return try await group.reduce(into: []) { $0.append($1) }
         }
-        #expect(outcomes.flatMap(\.applied).sorted() == [1, 2, 3])
+        #expect(outcomes.flatMap(\.applied).sorted() == [1, 2, 3, 4])
     }
 
     @Test func aFailingSectionLeavesThePreviousVersion() async throws {
