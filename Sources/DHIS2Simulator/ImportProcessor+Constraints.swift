@@ -2,9 +2,9 @@ import DHIS2Periods
 import JSONStream
 
 extension ImportProcessor {
-    /// The constraint checks that follow value validation: the `strict*`/`require*` options and the future
-    /// period rule (E7630–E7641). Approval, locking, expiry and input periods do not exist for the simulated
-    /// superuser, as on a real server where `admin` holds the bypassing authorities.
+    /// The constraint checks that follow value validation, in DataValueSetImportValidator's order: the
+    /// `strict*`/`require*` options (E7630–E7637), then the attribute option combo and data set rules
+    /// (E7638–E7644, see ImportProcessor+DataSetRules).
     mutating func checkConstraints(
         _ value: DataValue,
         _ constraints: Constraints,
@@ -108,8 +108,11 @@ extension ImportProcessor {
             )
             return false
         }
-        // 2.43 lets superusers skip the open-future-periods check (dhis2w #139); the simulated user is one.
-        if !version.usesDataEntryRewrite && !options.force && !dataSets.isEmpty {
+        guard checkAttributeComboRules(constraints, index: index),
+            checkExpiry(constraints, index: index)
+        else { return false }
+        // 2.43 lets superusers skip the open-future-periods check (dhis2w #139); the simulated user is one by default.
+        if !version.usesDataEntryRewrite && !forceDataInput && !dataSets.isEmpty {
             var latest: Period?
             for setIndex in dataSets {
                 guard let type = PeriodType(rawValue: metadata.dataSets[setIndex].periodType) else { continue }
@@ -128,6 +131,6 @@ extension ImportProcessor {
                 return false
             }
         }
-        return true
+        return checkApproval(constraints, index: index) && checkInputPeriods(constraints, index: index)
     }
 }
