@@ -89,7 +89,7 @@ struct ExportRequest: Sendable {
             let aocs = query.all("attributeOptionCombo").compactMap { metadata.optionCombo($0, input) }
             if !aocs.isEmpty { request.attributeOptionCombos = Set(aocs) }
 
-            let groups = query.all("orgUnitGroup").compactMap { metadata.orgUnitGroup($0, inputOrgUnit) }
+            let groups = query.all("orgUnitGroup").compactMap { metadata.orgUnitGroup($0, input) }
             var limit: Int?
             if let text = query["limit"] {
                 guard let parsed = Int(text) else {
