@@ -19,17 +19,17 @@ extension ImportProcessor {
                 index: index,
                 "E7630",
                 "Category option combo is required but is not specified",
-                objects: [("dataElement", elementUID)],
+                objects: [],
                 property: "categoryOptionCombo"
             )
             return false
         }
-        if options.requireAttributeOptionCombo && value.attributeOptionCombo == nil {
+        if options.requireAttributeOptionCombo && value.attributeOptionCombo == nil && headerAttributeCombo == nil {
             summary.conflict(
                 index: index,
                 "E7631",
                 "Attribute option combo is required but is not specified",
-                objects: [("dataElement", elementUID)],
+                objects: [],
                 property: "attributeOptionCombo"
             )
             return false
@@ -43,7 +43,7 @@ extension ImportProcessor {
                 "E7632",
                 "Period type of period: `\(period.id)` not valid for data element: `\(elementUID)`",
                 objects: [("period", period.id), ("dataElement", elementUID)],
-                property: "period"
+                property: nil
             )
             return false
         }
@@ -79,7 +79,7 @@ extension ImportProcessor {
                     index: index,
                     "E7635",
                     "Attribute option combo: `\(comboUID)` must be part of category combo of data sets of data element: `\(elementUID)`",
-                    objects: [("attributeOptionCombo", comboUID), ("dataElement", elementUID)],
+                    objects: [("categoryOptionCombo", comboUID), ("dataElement", elementUID)],
                     property: "attributeOptionCombo"
                 )
                 return false
@@ -103,7 +103,7 @@ extension ImportProcessor {
                 index: index,
                 "E7637",
                 "Invalid storedBy: stored_by_length_greater_than_max_length",
-                objects: [("dataElement", elementUID)],
+                objects: [("storedBy", "stored_by_length_greater_than_max_length")],
                 property: "storedBy"
             )
             return false

@@ -23,7 +23,7 @@ struct ImportProcessor {
     /// `[headerDataSet]`, built once: the target data sets of every value when the header names one.
     private(set) var headerDataSetList: [Int] = []
     private var headerOrgUnit: Int?
-    private var headerAttributeCombo: Int?
+    private(set) var headerAttributeCombo: Int?
     private var nextIndex = 0
 
     init(store: DataStore, options: ImportOptions, version: ServerVersion, username: String, now: Timestamp) {
@@ -74,7 +74,7 @@ struct ImportProcessor {
                 summary.abort(
                     "E7603",
                     "Org unit not found or not accessible: `\(id)`",
-                    objects: [("organisationUnit", id)],
+                    objects: [("organisationUnit", id)] + (header.dataSet.map { [("dataSet", $0)] } ?? []),
                     property: "orgUnit"
                 )
             }
@@ -86,7 +86,7 @@ struct ImportProcessor {
                 summary.abort(
                     "E7604",
                     "Attribute option combo not found or not accessible: `\(id)`",
-                    objects: [("attributeOptionCombo", id)],
+                    objects: [("categoryOptionCombo", id)] + (header.dataSet.map { [("dataSet", $0)] } ?? []),
                     property: "attributeOptionCombo"
                 )
             }
@@ -367,7 +367,7 @@ struct ImportProcessor {
                     index: index,
                     "E7615",
                     "Attribute option combo not found or not accessible for writing data: `\(id)`",
-                    objects: [("attributeOptionCombo", id)],
+                    objects: [("categoryOptionCombo", id)],
                     property: "attributeOptionCombo"
                 )
                 return nil
@@ -419,7 +419,8 @@ struct ImportProcessor {
                 index: index,
                 "E7620",
                 "Invalid comment: comment_length_greater_than_max_length",
-                objects: [("dataElement", elementUID)],
+                // An i18n key is filed under the conflict's property (ImportConflict.createConflict).
+                objects: [("comment", "comment_length_greater_than_max_length")],
                 property: "comment"
             )
             return nil

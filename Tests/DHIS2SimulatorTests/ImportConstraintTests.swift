@@ -70,7 +70,10 @@ struct ImportConstraintTests {
                 conflict["indexes"]?.arrayValue?.compactMap(\.intValue) == want.indexes,
                 sourceLocation: sourceLocation
             )
-            let keys = ["object", "objects", "value", "errorCode"] + (want.property == nil ? [] : ["property"])
+            // `object` is the first of `objects`, absent (NON_NULL) when there is none.
+            let keys =
+                (want.objects.isEmpty ? [] : ["object"]) + ["objects", "value", "errorCode"]
+                + (want.property == nil ? [] : ["property"])
             #expect(conflict.keys == keys + (want.indexes == nil ? [] : ["indexes"]), sourceLocation: sourceLocation)
         }
     }
@@ -174,7 +177,7 @@ struct ImportConstraintTests {
                     Expected(
                         code: "E7603",
                         message: "Org unit not found or not accessible: `XXXXXXXXXXX`",
-                        objects: [("organisationUnit", "XXXXXXXXXXX")],
+                        objects: [("organisationUnit", "XXXXXXXXXXX"), ("dataSet", id.reproductive)],
                         property: "orgUnit"
                     ),
                 ]
@@ -502,6 +505,147 @@ struct ImportConstraintTests {
                 json: ImportTests.payload(header: "\"dataSet\":\"\(id.reproductive)\",", rows)
             )
             #expect(forced.status == 200)
+        }
+    }
+}
+
+extension ImportConstraintTests {
+    /// The header AOC abort and the option-driven rows (E7620, E7630–E7637), one value each, on 2.40.
+    @Test func strictAndRequireOptions() async throws {
+        let id = try await Self.ids()
+        try await Self.with(.v2_40) { sim in
+            let district = id.district
+            let rh = id.reproductive
+            let header = "\"dataSet\":\"\(rh)\","
+            let fixedCOC = ",\"categoryOptionCombo\":\"\(id.fixedCombo)\""
+            let fixedAOC = ",\"attributeOptionCombo\":\"\(id.fixedCombo)\""
+            let longComment = ",\"comment\":\"\(String(repeating: "c", count: 5_001))\""
+            let longStoredBy = ",\"storedBy\":\"\(String(repeating: "s", count: 256))\""
+            let cases: [(String, [(String, String)], (String, String, String, String?, String), Expected)] = [
+                (
+                    "", [], (id.anc4, "202401", id.facility, "1", longComment),
+                    Expected(
+                        code: "E7620",
+                        message: "Invalid comment: comment_length_greater_than_max_length",
+                        objects: [("comment", "comment_length_greater_than_max_length")],
+                        property: "comment",
+                        indexes: [0]
+                    )
+                ),
+                (
+                    header, [("requireCategoryOptionCombo", "true")], (id.anc4, "202401", id.facility, "1", ""),
+                    Expected(
+                        code: "E7630",
+                        message: "Category option combo is required but is not specified",
+                        objects: [],
+                        property: "categoryOptionCombo",
+                        indexes: [0]
+                    )
+                ),
+                (
+                    header, [("requireAttributeOptionCombo", "true")], (id.anc4, "202401", id.facility, "1", ""),
+                    Expected(
+                        code: "E7631",
+                        message: "Attribute option combo is required but is not specified",
+                        objects: [],
+                        property: "attributeOptionCombo",
+                        indexes: [0]
+                    )
+                ),
+                (
+                    header, [("strictPeriods", "true")], (id.anc4, "2024Q1", id.facility, "1", ""),
+                    Expected(
+                        code: "E7632",
+                        message: "Period type of period: `2024Q1` not valid for data element: `\(id.anc4)`",
+                        objects: [("period", "2024Q1"), ("dataElement", id.anc4)],
+                        property: nil,
+                        indexes: [0]
+                    )
+                ),
+                (
+                    header, [("strictDataElements", "true")], (id.measles, "202401", id.facility, "1", ""),
+                    Expected(
+                        code: "E7633",
+                        message: "Data element: `\(id.measles)` is not part of dataset: `\(rh)`",
+                        objects: [("dataElement", id.measles), ("dataSet", rh)],
+                        property: "dataElement",
+                        indexes: [0]
+                    )
+                ),
+                (
+                    header, [("strictCategoryOptionCombos", "true")], (id.anc4, "202401", id.facility, "1", fixedCOC),
+                    Expected(
+                        code: "E7634",
+                        message:
+                            "Category option combo: `\(id.fixedCombo)` must be part of category combo of data element: `\(id.anc4)`",
+                        objects: [("categoryOptionCombo", id.fixedCombo), ("dataElement", id.anc4)],
+                        property: "categoryOptionCombo",
+                        indexes: [0]
+                    )
+                ),
+                (
+                    header, [("strictAttributeOptionCombos", "true")], (id.anc4, "202401", id.facility, "1", fixedAOC),
+                    Expected(
+                        code: "E7635",
+                        message:
+                            "Attribute option combo: `\(id.fixedCombo)` must be part of category combo of data sets of data element: `\(id.anc4)`",
+                        objects: [("categoryOptionCombo", id.fixedCombo), ("dataElement", id.anc4)],
+                        property: "attributeOptionCombo",
+                        indexes: [0]
+                    )
+                ),
+                (
+                    header, [("strictOrganisationUnits", "true")], (id.anc4, "202401", district, "1", ""),
+                    Expected(
+                        code: "E7636",
+                        message:
+                            "Data element: `\(id.anc4)` must be assigned through data sets to organisation unit: `\(district)`",
+                        objects: [("organisationUnit", district), ("dataElement", id.anc4)],
+                        property: "orgUnit",
+                        indexes: [0]
+                    )
+                ),
+                (
+                    header, [], (id.anc4, "202401", id.facility, "1", longStoredBy),
+                    Expected(
+                        code: "E7637",
+                        message: "Invalid storedBy: stored_by_length_greater_than_max_length",
+                        objects: [("storedBy", "stored_by_length_greater_than_max_length")],
+                        property: "storedBy",
+                        indexes: [0]
+                    )
+                ),
+            ]
+            for (head, query, row, expected) in cases {
+                let reply = try await sim.post(
+                    "/api/dataValueSets",
+                    query,
+                    json: ImportTests.payload(header: head, [row])
+                )
+                Self.expectWarning(reply, version: .v2_40, written: 0, ignored: 1, rejected: [0], [expected])
+            }
+            // A header attribute option combo that does not exist aborts, naming the header's data set.
+            let abort = try await sim.post(
+                "/api/dataValueSets",
+                json: ImportTests.payload(
+                    header: header + "\"attributeOptionCombo\":\"XXXXXXXXXXX\",",
+                    [(id.anc4, "202401", id.facility, "1", "")]
+                )
+            )
+            #expect(abort.status == 409)
+            #expect(abort.json?["response"]?["status"]?.stringValue == "ERROR")
+            Self.expectConflicts(
+                abort.json?["response"]?["conflicts"]?.arrayValue ?? [],
+                [
+                    Expected(
+                        code: "E7604",
+                        message: "Attribute option combo not found or not accessible: `XXXXXXXXXXX`",
+                        objects: [("categoryOptionCombo", "XXXXXXXXXXX"), ("dataSet", rh)],
+                        property: "attributeOptionCombo"
+                    )
+                ]
+            )
+            #expect(sim.simulator.writtenValues().isEmpty)
         }
     }
 }
