@@ -33,13 +33,14 @@ extension ImportProcessor {
     }
 
     /// E7621: a data element with an option set takes only its option codes (MULTI_TEXT: each of its
-    /// comma-separated codes).
+    /// comma-separated codes). A row without a value (comment only) is no code either, as in
+    /// DataValueSetImportValidator.validateDataValueOptionsExist.
     mutating func checkOption(_ text: String?, element: Int, index: Int) -> Bool {
-        guard !rules.optionCodes.isEmpty, let codes = rules.optionCodes[element], let text else { return true }
+        guard !rules.optionCodes.isEmpty, let codes = rules.optionCodes[element] else { return true }
         let valid =
             metadata.dataElements[element].valueType == "MULTI_TEXT"
-            ? text.split(separator: ",").allSatisfy { codes.contains(String($0)) }
-            : codes.contains(text)
+            ? text?.split(separator: ",").allSatisfy { codes.contains(String($0)) } ?? false
+            : text.map(codes.contains) ?? false
         guard !valid else { return true }
         let elementUID = metadata.dataElements[element].identity.id
         summary.conflict(

@@ -273,21 +273,24 @@ struct ImportConstraintTests {
         try await Self.with(version, setup) { sim in
             let body = ImportTests.payload(
                 header: "\"dataSet\":\"\(id.reproductive)\",",
-                [(id.remarks, "202401", id.facility, "GOOD", ""), (id.remarks, "202402", id.facility, "BAD", "")]
+                [
+                    (id.remarks, "202401", id.facility, "GOOD", ""), (id.remarks, "202402", id.facility, "BAD", ""),
+                    (id.remarks, "202403", id.facility, nil, ",\"comment\":\"no value\""),
+                ]
             )
             Self.expectWarning(
                 try await sim.post("/api/dataValueSets", json: body),
                 version: version,
                 written: 1,
-                ignored: 1,
-                rejected: [1],
+                ignored: 2,
+                rejected: [1, 2],
                 [
                     Expected(
                         code: "E7621",
                         message: "Data value is not a valid option of the data element option set: `\(id.remarks)`",
                         objects: [("dataElement", id.remarks)],
                         property: "value",
-                        indexes: [1]
+                        indexes: [1, 2]
                     )
                 ]
             )
