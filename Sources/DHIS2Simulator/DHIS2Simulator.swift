@@ -129,6 +129,33 @@ public final class DHIS2Simulator: Sendable {
         core.tasks.failNext(type: jobType, message: message)
     }
 
+    // MARK: - Approvals
+
+    /// Approves `dataSet` for a period, org unit (and so its subtree) and attribute option combo (nil: the
+    /// default), all by UID; imports touching it are then refused with E7642. False when an id is unknown.
+    @discardableResult
+    public func approve(dataSet: String, period: String, orgUnit: String, aoc: String? = nil) -> Bool {
+        guard let key = approvalKey(dataSet: dataSet, period: period, orgUnit: orgUnit, aoc: aoc) else { return false }
+        core.approvals.approve(key)
+        return true
+    }
+
+    /// Withdraws an approval made by ``approve(dataSet:period:orgUnit:aoc:)``.
+    public func unapprove(dataSet: String, period: String, orgUnit: String, aoc: String? = nil) {
+        if let key = approvalKey(dataSet: dataSet, period: period, orgUnit: orgUnit, aoc: aoc) {
+            core.approvals.unapprove(key)
+        }
+    }
+
+    private func approvalKey(dataSet: String, period: String, orgUnit: String, aoc: String?) -> ApprovalStore.Key? {
+        let metadata = core.store.metadata
+        guard let set = metadata.dataSet(dataSet, .uid), let unit = metadata.orgUnit(orgUnit, .uid),
+            let parsed = Period.parse(period, on: core.version),
+            let combo = aoc.map({ metadata.optionCombo($0, .uid) }) ?? metadata.defaultOptionCombo
+        else { return nil }
+        return ApprovalStore.Key(dataSet: set, period: parsed.id, orgUnit: unit, attributeOptionCombo: combo)
+    }
+
     // MARK: - Inspection
 
     /// Every request served so far.

@@ -22,6 +22,9 @@ struct ExportCursor {
 
     private let selectedUnitPositions: [Int32]
     private let unitSelected: [Bool]
+    /// Per metadata org unit, whether the request selects it: a lookup instead of a scan of `request.orgUnits`,
+    /// which an org unit group can make thousands long.
+    private let orgUnitSelected: [Bool]
     private let selectedSlots: [Int32]
     private let slotSelected: [Bool]
     private let periodSelected: [Bool]
@@ -66,11 +69,15 @@ struct ExportCursor {
         }
         self.slotSelected = slotSelected
         self.selectedSlots = selectedSlots
+        var orgUnitSelected = Array(repeating: false, count: metadata.organisationUnits.count)
+        for root in request.orgUnits {
+            let end = request.children ? metadata.organisationUnits[root].subtreeEnd : root + 1
+            for unit in root..<end { orgUnitSelected[unit] = true }
+        }
+        self.orgUnitSelected = orgUnitSelected
         var unitSelected = Array(repeating: false, count: space.units.count)
         for (position, unit) in space.units.enumerated() {
-            unitSelected[position] = request.orgUnits.contains { root in
-                request.children ? metadata.isInSubtree(Int(unit), of: root) : Int(unit) == root
-            }
+            unitSelected[position] = orgUnitSelected[Int(unit)]
         }
         self.unitSelected = unitSelected
         selectedUnitPositions = unitSelected.indices.filter { unitSelected[$0] }.map { Int32($0) }
@@ -241,10 +248,7 @@ struct ExportCursor {
     private func overlayMatches(_ key: ValueKey) -> Bool {
         guard elementSelected[Int(key.dataElement)], periodSelected[Int(key.period)] else { return false }
         if let combos = request.attributeOptionCombos, !combos.contains(Int(key.attributeOptionCombo)) { return false }
-        let unit = Int(key.orgUnit)
-        return request.orgUnits.contains { root in
-            request.children ? metadata.isInSubtree(unit, of: root) : unit == root
-        }
+        return orgUnitSelected[Int(key.orgUnit)]
     }
 
     private mutating func emitPristine(key: UInt64, slotIndex: Int, position: Int, _ output: inout [UInt8]) {

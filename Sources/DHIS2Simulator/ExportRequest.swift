@@ -89,65 +89,93 @@ struct ExportRequest: Sendable {
             let aocs = query.all("attributeOptionCombo").compactMap { metadata.optionCombo($0, input) }
             if !aocs.isEmpty { request.attributeOptionCombos = Set(aocs) }
 
-            if request.dataElements.isEmpty {
-                return .failure(
-                    .conflict(
-                        "At least one data element, data set or data element group must be specified",
-                        errorCode: "E2001"
-                    )
-                )
-            }
-            let hasRange = start != nil && end != nil
-            if periodIDs.isEmpty && !hasRange && lastUpdated == nil && duration == nil {
-                return .failure(
-                    .conflict(
-                        "At least one period, start/end dates, last updated or last updated duration must be specified",
-                        errorCode: "E2002"
-                    )
-                )
-            }
-            if !periodIDs.isEmpty && hasRange {
-                return .failure(.conflict("Both periods and start/end date cannot be specified", errorCode: "E2003"))
-            }
-            if let start, let end, start > end {
-                return .failure(.conflict("Start date must be before end date", errorCode: "E2004"))
-            }
-            var since = lastUpdated
-            if let duration, lastUpdated == nil {
-                guard let milliseconds = ExportRequest.durationMilliseconds(duration) else {
-                    return .failure(.conflict("Duration is not valid: `\(duration)`", errorCode: "E2005"))
-                }
-                since = Timestamp(milliseconds: now.milliseconds - milliseconds)
-            }
-            request.lastUpdatedSince = since
-            if request.orgUnits.isEmpty {
-                // Org unit groups do not exist here, so a group id never resolves either.
-                if request.children && query.all("orgUnitGroup").isEmpty {
-                    return .failure(
-                        .conflict(
-                            "At least one organisation unit must be specified when children are included",
-                            errorCode: "E2008"
-                        )
-                    )
-                }
-                return .failure(
-                    .conflict(
-                        "At least one organisation unit or organisation unit group must be specified",
-                        errorCode: "E2006"
-                    )
-                )
-            }
+            let groups = query.all("orgUnitGroup").compactMap { metadata.orgUnitGroup($0, input) }
+            var limit: Int?
             if let text = query["limit"] {
-                guard let limit = Int(text) else {
+                guard let parsed = Int(text) else {
                     return .failure(
                         .badRequest("Value '\(text)' is not valid for parameter limit. It should be of type Integer")
                     )
                 }
-                if limit < 0 {
-                    return .failure(.conflict("Limit cannot be less than zero: `\(limit)`", errorCode: "E2009"))
-                }
-                request.limit = limit
+                limit = parsed
             }
+            let hasRange = start != nil && end != nil
+            let durationMilliseconds = duration.flatMap(ExportRequest.durationMilliseconds)
+            // DefaultDataValueSetService.validate (≤ 2.42) tests every rule and throws the last one that failed;
+            // 2.43's DataExportService throws at the first. The rules are listed in their common order.
+            let failed: [(Bool, () -> WebMessage)] = [
+                (
+                    request.dataElements.isEmpty,
+                    {
+                        .conflict(
+                            "At least one data element, data set or data element group must be specified",
+                            errorCode: "E2001"
+                        )
+                    }
+                ),
+                (
+                    periodIDs.isEmpty && !hasRange && lastUpdated == nil && duration == nil,
+                    {
+                        .conflict(
+                            "At least one period, start/end dates, last updated or last updated duration must be specified",
+                            errorCode: "E2002"
+                        )
+                    }
+                ),
+                (
+                    !periodIDs.isEmpty && hasRange,
+                    { .conflict("Both periods and start/end date cannot be specified", errorCode: "E2003") }
+                ),
+                (
+                    hasRange && start! > end!,
+                    { .conflict("Start date must be before end date", errorCode: "E2004") }
+                ),
+                (
+                    duration != nil && durationMilliseconds == nil,
+                    { .conflict("Duration is not valid: `\(duration ?? "")`", errorCode: "E2005") }
+                ),
+                (
+                    request.orgUnits.isEmpty && groups.isEmpty,
+                    {
+                        .conflict(
+                            "At least one organisation unit or organisation unit group must be specified",
+                            errorCode: "E2006"
+                        )
+                    }
+                ),
+                (
+                    request.children && !groups.isEmpty,
+                    {
+                        .conflict(
+                            "Organisation unit children cannot be included for organisation unit groups",
+                            errorCode: "E2007"
+                        )
+                    }
+                ),
+                (
+                    request.children && request.orgUnits.isEmpty,
+                    {
+                        .conflict(
+                            "At least one organisation unit must be specified when children are included",
+                            errorCode: "E2008"
+                        )
+                    }
+                ),
+                (
+                    (limit ?? 0) < 0,
+                    { .conflict("Limit cannot be less than zero: `\(limit ?? 0)`", errorCode: "E2009") }
+                ),
+            ]
+            let failing = failed.lazy.filter(\.0).map { $0.1 }
+            if let error = version.usesDataEntryRewrite ? failing.first : failing.reversed().first {
+                return .failure(error())
+            }
+            var since = lastUpdated
+            if let durationMilliseconds, lastUpdated == nil {
+                since = Timestamp(milliseconds: now.milliseconds - durationMilliseconds)
+            }
+            request.lastUpdatedSince = since
+            request.limit = limit
             // Sharing and the data-view hierarchy are checked last, as DataValueSetService.validate does.
             if let denied = dataSets.first(where: {
                 access.unreadableDataSets.contains(metadata.dataSets[$0].identity.id)
@@ -184,6 +212,11 @@ struct ExportRequest: Sendable {
             }
             if dataSets.count == 1 && periodIDs.count == 1 && request.orgUnits.count == 1 {
                 request.header = (dataSets[0], periodIDs[0], request.orgUnits[0])
+            }
+            // Checked for access and the single-set header without them: a group selects its members themselves
+            // (E2007 forbids children with groups).
+            for group in groups {
+                request.orgUnits.append(contentsOf: metadata.organisationUnitGroups[group].members)
             }
             return .success(request)
         } catch {

@@ -36,6 +36,10 @@ struct ImportOptions: Sendable {
     var strictCategoryOptionCombos = false
     var strictAttributeOptionCombos = false
     var strictOrganisationUnits = false
+    /// All target data sets (not just one) must pass the approval, locking and input period rules.
+    var strictDataSetApproval = false
+    var strictDataSetLocking = false
+    var strictDataSetInputPeriods = false
     var requireCategoryOptionCombo = false
     var requireAttributeOptionCombo = false
 
@@ -61,6 +65,8 @@ struct ImportOptions: Sendable {
             ("strictCategoryOptionCombos", \.strictCategoryOptionCombos),
             ("strictAttributeOptionCombos", \.strictAttributeOptionCombos),
             ("strictOrganisationUnits", \.strictOrganisationUnits),
+            ("strictDataSetApproval", \.strictDataSetApproval), ("strictDataSetLocking", \.strictDataSetLocking),
+            ("strictDataSetInputPeriods", \.strictDataSetInputPeriods),
             ("requireCategoryOptionCombo", \.requireCategoryOptionCombo),
             ("requireAttributeOptionCombo", \.requireAttributeOptionCombo),
         ]
@@ -120,9 +126,9 @@ struct ImportOptions: Sendable {
         builder.add("strictCategoryOptionCombos", strictCategoryOptionCombos)
         builder.add("strictAttributeOptionCombos", strictAttributeOptionCombos)
         builder.add("strictOrganisationUnits", strictOrganisationUnits)
-        builder.add("strictDataSetApproval", false)
-        builder.add("strictDataSetLocking", false)
-        builder.add("strictDataSetInputPeriods", false)
+        builder.add("strictDataSetApproval", strictDataSetApproval)
+        builder.add("strictDataSetLocking", strictDataSetLocking)
+        builder.add("strictDataSetInputPeriods", strictDataSetInputPeriods)
         builder.add("requireCategoryOptionCombo", requireCategoryOptionCombo)
         builder.add("requireAttributeOptionCombo", requireAttributeOptionCombo)
         builder.add("skipPatternValidation", false)

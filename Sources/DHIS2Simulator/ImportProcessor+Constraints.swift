@@ -2,9 +2,9 @@ import DHIS2Periods
 import JSONStream
 
 extension ImportProcessor {
-    /// The constraint checks that follow value validation: the `strict*`/`require*` options and the future
-    /// period rule (E7630–E7641). Approval, locking, expiry and input periods do not exist for the simulated
-    /// superuser, as on a real server where `admin` holds the bypassing authorities.
+    /// The constraint checks that follow value validation, in DataValueSetImportValidator's order: the
+    /// `strict*`/`require*` options (E7630–E7637), then the attribute option combo and data set rules
+    /// (E7638–E7644, see ImportProcessor+DataSetRules).
     mutating func checkConstraints(
         _ value: DataValue,
         _ constraints: Constraints,
@@ -19,17 +19,17 @@ extension ImportProcessor {
                 index: index,
                 "E7630",
                 "Category option combo is required but is not specified",
-                objects: [("dataElement", elementUID)],
+                objects: [],
                 property: "categoryOptionCombo"
             )
             return false
         }
-        if options.requireAttributeOptionCombo && value.attributeOptionCombo == nil {
+        if options.requireAttributeOptionCombo && value.attributeOptionCombo == nil && headerAttributeCombo == nil {
             summary.conflict(
                 index: index,
                 "E7631",
                 "Attribute option combo is required but is not specified",
-                objects: [("dataElement", elementUID)],
+                objects: [],
                 property: "attributeOptionCombo"
             )
             return false
@@ -43,7 +43,7 @@ extension ImportProcessor {
                 "E7632",
                 "Period type of period: `\(period.id)` not valid for data element: `\(elementUID)`",
                 objects: [("period", period.id), ("dataElement", elementUID)],
-                property: "period"
+                property: nil
             )
             return false
         }
@@ -79,7 +79,7 @@ extension ImportProcessor {
                     index: index,
                     "E7635",
                     "Attribute option combo: `\(comboUID)` must be part of category combo of data sets of data element: `\(elementUID)`",
-                    objects: [("attributeOptionCombo", comboUID), ("dataElement", elementUID)],
+                    objects: [("categoryOptionCombo", comboUID), ("dataElement", elementUID)],
                     property: "attributeOptionCombo"
                 )
                 return false
@@ -103,13 +103,16 @@ extension ImportProcessor {
                 index: index,
                 "E7637",
                 "Invalid storedBy: stored_by_length_greater_than_max_length",
-                objects: [("dataElement", elementUID)],
+                objects: [("storedBy", "stored_by_length_greater_than_max_length")],
                 property: "storedBy"
             )
             return false
         }
-        // 2.43 lets superusers skip the open-future-periods check (dhis2w #139); the simulated user is one.
-        if !version.usesDataEntryRewrite && !options.force && !dataSets.isEmpty {
+        guard checkAttributeComboRules(constraints, index: index),
+            checkExpiry(constraints, index: index)
+        else { return false }
+        // 2.43 lets superusers skip the open-future-periods check (dhis2w #139); the simulated user is one by default.
+        if !version.usesDataEntryRewrite && !forceDataInput && !dataSets.isEmpty {
             var latest: Period?
             for setIndex in dataSets {
                 guard let type = PeriodType(rawValue: metadata.dataSets[setIndex].periodType) else { continue }
@@ -128,6 +131,6 @@ extension ImportProcessor {
                 return false
             }
         }
-        return true
+        return checkApproval(constraints, index: index) && checkInputPeriods(constraints, index: index)
     }
 }

@@ -13,11 +13,17 @@ struct ImportProcessor {
     let now: Timestamp
     /// Data elements this instance pretends not to have (`SimulatorConfiguration.missingDataElements`).
     var missingDataElements: Set<Int> = []
+    /// The user's write access and the data entry rules (`SimulatorCore.importRules`).
+    var rules = ImportRules()
+    /// Approvals at the start of the import (E7642).
+    var approvals: Set<ApprovalStore.Key> = []
     var summary = ImportSummary()
     private var headerChecked = false
     private(set) var headerDataSet: Int?
+    /// `[headerDataSet]`, built once: the target data sets of every value when the header names one.
+    private(set) var headerDataSetList: [Int] = []
     private var headerOrgUnit: Int?
-    private var headerAttributeCombo: Int?
+    private(set) var headerAttributeCombo: Int?
     private var nextIndex = 0
 
     init(store: DataStore, options: ImportOptions, version: ServerVersion, username: String, now: Timestamp) {
@@ -40,42 +46,52 @@ struct ImportProcessor {
         if headerChecked { return true }
         headerChecked = true
         if let id = header.dataSet {
-            guard let dataSet = metadata.dataSet(id, options.dataSetIdScheme) else {
+            if let dataSet = metadata.dataSet(id, options.dataSetIdScheme) {
+                headerDataSet = dataSet
+                headerDataSetList = [dataSet]
+                if rules.unwritableDataSets.contains(dataSet) {
+                    summary.abort(
+                        "E7601",
+                        "User does not have write access for DataSet: `\(id)`",
+                        objects: [("dataSet", id)],
+                        property: "dataSet"
+                    )
+                }
+            } else {
                 summary.abort(
                     "E7600",
                     "Data set not found or not accessible: `\(id)`",
                     objects: [("dataSet", id)],
                     property: "dataSet"
                 )
-                return false
             }
-            headerDataSet = dataSet
         }
+        // Every header rule runs and reports; any of them aborts the import (abortDataSetImport).
         if let id = header.orgUnit {
-            guard let unit = metadata.orgUnit(id, options.orgUnitIdScheme) else {
+            if let unit = metadata.orgUnit(id, options.orgUnitIdScheme) {
+                headerOrgUnit = unit
+            } else {
                 summary.abort(
                     "E7603",
                     "Org unit not found or not accessible: `\(id)`",
-                    objects: [("organisationUnit", id)],
+                    objects: [("organisationUnit", id)] + (header.dataSet.map { [("dataSet", $0)] } ?? []),
                     property: "orgUnit"
                 )
-                return false
             }
-            headerOrgUnit = unit
         }
         if let id = header.attributeOptionCombo {
-            guard let combo = metadata.optionCombo(id, options.attributeOptionComboIdScheme) else {
+            if let combo = metadata.optionCombo(id, options.attributeOptionComboIdScheme) {
+                headerAttributeCombo = combo
+            } else {
                 summary.abort(
                     "E7604",
                     "Attribute option combo not found or not accessible: `\(id)`",
-                    objects: [("attributeOptionCombo", id)],
+                    objects: [("categoryOptionCombo", id)] + (header.dataSet.map { [("dataSet", $0)] } ?? []),
                     property: "attributeOptionCombo"
                 )
-                return false
             }
-            headerAttributeCombo = combo
         }
-        return true
+        return !summary.aborted
     }
 
     /// 2.43 refuses a payload without a top-level data set when a data element belongs to several (E8002).
@@ -145,6 +161,10 @@ struct ImportProcessor {
         var unit: Int
         var optionCombo: Int
         var attributeCombo: Int
+        /// The ids as the payload gave them, which conflicts name.
+        var periodID: String
+        var unitID: String
+        var attributeID: String
     }
 
     private struct Resolved {
@@ -338,6 +358,7 @@ struct ImportProcessor {
                 return nil
             }
             optionCombo = combo
+            guard checkOptionAccess(combo, id: id, attribute: false, index: index) else { return nil }
         }
         var attributeCombo = headerAttributeCombo ?? metadata.defaultOptionCombo
         if let id = value.attributeOptionCombo {
@@ -346,13 +367,18 @@ struct ImportProcessor {
                     index: index,
                     "E7615",
                     "Attribute option combo not found or not accessible for writing data: `\(id)`",
-                    objects: [("attributeOptionCombo", id)],
+                    objects: [("categoryOptionCombo", id)],
                     property: "attributeOptionCombo"
                 )
                 return nil
             }
             attributeCombo = combo
         }
+        if value.attributeOptionCombo != nil || headerAttributeCombo != nil {
+            let id = value.attributeOptionCombo ?? header.attributeOptionCombo ?? ""
+            guard checkOptionAccess(attributeCombo, id: id, attribute: true, index: index) else { return nil }
+        }
+        guard checkCaptureHierarchy(unit, id: unitID, index: index) else { return nil }
         let elementUID = metadata.dataElements[element].identity.id
         let text = value.value.flatMap { $0.isEmpty ? nil : $0 }
         let comment = value.comment.flatMap { $0.isEmpty ? nil : $0 }
@@ -393,17 +419,23 @@ struct ImportProcessor {
                 index: index,
                 "E7620",
                 "Invalid comment: comment_length_greater_than_max_length",
-                objects: [("dataElement", elementUID)],
+                // An i18n key is filed under the conflict's property (ImportConflict.createConflict).
+                objects: [("comment", "comment_length_greater_than_max_length")],
                 property: "comment"
             )
             return nil
         }
+        guard checkOption(text, element: element, index: index) else { return nil }
         let constraints = Constraints(
             element: element,
             period: period,
             unit: unit,
             optionCombo: optionCombo,
-            attributeCombo: attributeCombo
+            attributeCombo: attributeCombo,
+            periodID: periodID,
+            unitID: unitID,
+            attributeID: value.attributeOptionCombo ?? header.attributeOptionCombo
+                ?? metadata.categoryOptionCombos[attributeCombo].identity.id
         )
         guard checkConstraints(value, constraints, index: index, today: today) else { return nil }
         return Resolved(

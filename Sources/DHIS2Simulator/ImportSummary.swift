@@ -27,15 +27,20 @@ struct ImportSummary: Sendable {
     private var conflictPosition: [String: Int] = [:]
 
     /// Adds a per-value conflict, merged with an earlier one of the same code and objects (as DHIS2 does).
+    /// A rule may report several conflicts for one value (one per data set or category option); only the
+    /// first of them, `countsValue`, counts the value as ignored.
     mutating func conflict(
         index: Int,
         _ errorCode: String,
         _ message: String,
         objects: [(String, String)],
-        property: String?
+        property: String?,
+        countsValue: Bool = true
     ) {
-        ignored += 1
-        rejectedIndexes.append(index)
+        if countsValue {
+            ignored += 1
+            rejectedIndexes.append(index)
+        }
         let key = errorCode + "|" + objects.map { $0.0 + "=" + $0.1 }.joined(separator: "|")
         if let position = conflictPosition[key] {
             conflicts[position].indexes?.append(index)

@@ -165,6 +165,7 @@ struct MetadataGenerator {
         dataSet("Population yearly", "DS_POP_YEARLY", "Yearly", [population], future: 1)
         dataSet("Health financing July", "DS_FIN_JULY", "FinancialJuly", [budget])
 
+        metadata.generateOrgUnitGroups(seed: seed)
         metadata.index()
         return metadata
     }

@@ -240,6 +240,7 @@ struct MetadataLoader {
             )
         }
         metadata.normaliseHierarchy()
+        metadata.generateOrgUnitGroups(seed: seed)
         metadata.index()
         return metadata
     }

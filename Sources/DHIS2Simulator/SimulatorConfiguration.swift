@@ -37,6 +37,10 @@ public struct SimulatorConfiguration: Sendable {
     public var missingDataElements: Set<String> = []
     /// What the simulated user may read (data value exports, E2010–E2012). Defaults: everything.
     public var readAccess = ReadAccess()
+    /// What the simulated user may write (data value imports, E7601/E7614/E7616/E7617). Defaults: everything.
+    public var writeAccess = WriteAccess()
+    /// Metadata rules behind the period and org unit constraints of imports (E7621, E7638–E7644).
+    public var dataEntryRules = DataEntryRules()
 
     /// A user's read limits, by UID: data sets and attribute option combos shared without read access,
     /// and the roots of the data-view hierarchy (nil: the whole tree).

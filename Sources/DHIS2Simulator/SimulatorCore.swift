@@ -18,6 +18,9 @@ final class SimulatorCore: Sendable {
     let userID: String
     /// Indexes of `configuration.missingDataElements`.
     let missingDataElements: Set<Int>
+    /// Write access and data entry rules, resolved to indexes.
+    let importRules: ImportRules
+    let approvals = ApprovalStore()
 
     init(
         configuration: SimulatorConfiguration,
@@ -53,6 +56,12 @@ final class SimulatorCore: Sendable {
         var generator = SplitMix64.stream(seed: configuration.seed, label: "system")
         systemID = UID.generate(using: &generator)
         userID = UID.generate(using: &generator)
+        importRules = ImportRules(
+            configuration.writeAccess,
+            configuration.dataEntryRules,
+            metadata: metadata,
+            userID: userID
+        )
     }
 
     var version: ServerVersion { configuration.version }

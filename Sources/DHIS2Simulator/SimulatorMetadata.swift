@@ -8,6 +8,7 @@ public struct SimulatorMetadata: Sendable {
     public internal(set) var dataElements: [DataElement] = []
     public internal(set) var dataSets: [DataSet] = []
     public internal(set) var attributes: [MetadataAttribute] = []
+    public internal(set) var organisationUnitGroups: [OrganisationUnitGroup] = []
 
     /// Index of the `default` category combo and option combo.
     public internal(set) var defaultCategoryCombo = 0
@@ -21,6 +22,7 @@ public struct SimulatorMetadata: Sendable {
     private(set) var categoryIndex = IdentifierIndex([])
     private(set) var categoryOptionIndex = IdentifierIndex([])
     private(set) var attributeIndex = IdentifierIndex([])
+    private(set) var orgUnitGroupIndex = IdentifierIndex([])
 
     /// Data sets containing each data element.
     public private(set) var dataSetsOfElement: [[Int]] = []
@@ -37,6 +39,7 @@ public struct SimulatorMetadata: Sendable {
         categoryIndex = IdentifierIndex(categories.map(\.identity))
         categoryOptionIndex = IdentifierIndex(categoryOptions.map(\.identity))
         attributeIndex = IdentifierIndex(attributes.map(\.identity))
+        orgUnitGroupIndex = IdentifierIndex(organisationUnitGroups.map(\.identity))
         dataSetsOfElement = Array(repeating: [], count: dataElements.count)
         dataSetsOfOrgUnit = Array(repeating: [], count: organisationUnits.count)
         for (setIndex, dataSet) in dataSets.enumerated() {
@@ -59,6 +62,7 @@ public struct SimulatorMetadata: Sendable {
         categoryOptionIndex.find(identifier, scheme)
     }
     func attribute(_ identifier: String) -> Int? { attributeIndex.find(identifier, .uid) }
+    func orgUnitGroup(_ identifier: String, _ scheme: IdScheme) -> Int? { orgUnitGroupIndex.find(identifier, scheme) }
 
     /// Whether `unit` lies in the subtree rooted at `root` (itself included): DHIS2's `path LIKE 'root%'`.
     func isInSubtree(_ unit: Int, of root: Int) -> Bool {

@@ -53,6 +53,8 @@ extension SimulatorResponder {
             now: .now()
         )
         processor.missingDataElements = core.missingDataElements
+        processor.rules = core.importRules
+        processor.approvals = core.approvals.snapshot
         var decoder = DataValueSetDecoder()
         var batch: [DataValue] = []
         batch.reserveCapacity(4096)

@@ -32,13 +32,17 @@ extension SimulatorResponder {
         return .object((info.objectValue ?? []).filter { wanted.contains($0.key) })
     }
 
-    /// `/api/me`: the superuser, with the root as data capture and data view org unit.
+    /// `/api/me` (reference §5.5): the user, with its data capture org units (`writeAccess.captureRoots`) and
+    /// data view org units (`readAccess.dataViewRoots`), each defaulting to the roots of the hierarchy.
     func me(_ call: Call) -> JSONValue {
         let metadata = core.store.metadata
-        let roots = metadata.organisationUnits.indices.filter { metadata.organisationUnits[$0].parent == nil }
-        let rootRefs = JSONValue.array(
-            roots.map { .object([JSONMember("id", .string(metadata.organisationUnits[$0].identity.id))]) }
-        )
+        let roots = metadata.organisationUnits.filter { $0.parent == nil }.map(\.identity.id)
+        func references(_ ids: [String]?) -> JSONValue {
+            .array((ids ?? roots).map { .object([JSONMember("id", .string($0))]) })
+        }
+        let access = core.configuration.writeAccess
+        let authorities =
+            access.superuser ? ["ALL"] : ["F_DATAVALUE_ADD", "F_DATAVALUE_DELETE", "M_dhis-web-aggregate-data-entry"]
         var builder = JSONObjectBuilder()
         builder.add("id", core.userID)
         builder.add("username", call.username)
@@ -47,11 +51,11 @@ extension SimulatorResponder {
         builder.add("name", "System Admin")
         builder.add("displayName", "System Admin")
         builder.add("email", "admin@example.org")
-        builder.add("organisationUnits", rootRefs)
-        builder.add("dataViewOrganisationUnits", rootRefs)
+        builder.add("organisationUnits", references(access.captureRoots))
+        builder.add("dataViewOrganisationUnits", references(core.configuration.readAccess.dataViewRoots))
         builder.add("teiSearchOrganisationUnits", .array([]))
         builder.add("userRoles", .array([.object([JSONMember("id", .string("yrB6vc5Ip3r"))])]))
-        builder.add("authorities", .array([.string("ALL")]))
+        builder.add("authorities", .array(authorities.map { .string($0) }))
         builder.add("dataSets", .array(metadata.dataSets.map { .string($0.identity.id) }))
         builder.add("programs", .array([]))
         builder.add("settings", .object([]))

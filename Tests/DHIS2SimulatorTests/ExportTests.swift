@@ -82,6 +82,107 @@ struct ExportTests {
         }
     }
 
+    /// ≤ 2.42 tests every rule and reports the last that failed; 2.43 stops at the first (reference §1.2).
+    @Test(arguments: [ServerVersion.v2_40, ServerVersion.v2_43])
+    func firstReportedErrorFollowsTheVersion(version: ServerVersion) async throws {
+        try await SimulatorHarness.with(version: version) { sim in
+            let set = sim.dataSet(code: "DS_RH_MONTHLY").identity.id
+            let root = sim.root.identity.id
+            let group = sim.metadata.organisationUnitGroups[0].identity.id
+            let modern = version == .v2_43
+            let cases: [([(String, String)], String, String)] = [
+                ([("orgUnit", root), ("limit", "-1")], "E2009", "E2001"),
+                ([("period", "202401"), ("children", "true")], "E2008", "E2001"),
+                ([("dataSet", set), ("children", "true")], "E2008", "E2002"),
+                ([("dataSet", set), ("lastUpdatedDuration", "5y")], "E2006", "E2005"),
+                (
+                    [("dataSet", set), ("period", "202401"), ("orgUnitGroup", group), ("children", "true")], "E2008",
+                    "E2007"
+                ),
+                (
+                    [
+                        ("dataSet", set), ("period", "202401"), ("orgUnit", root), ("orgUnitGroup", group),
+                        ("children", "true"),
+                    ],
+                    "E2007", "E2007"
+                ),
+                (
+                    [("dataSet", set), ("startDate", "2024-03-01"), ("endDate", "2024-02-01"), ("limit", "-2")],
+                    "E2009", "E2004"
+                ),
+            ]
+            for (query, old, new) in cases {
+                let reply = try await sim.get("/api/dataValueSets", query)
+                #expect(reply.status == 409, "\(query)")
+                #expect(reply.json?["errorCode"]?.stringValue == (modern ? new : old), "\(query)")
+            }
+            let e2007 = try await sim.get(
+                "/api/dataValueSets",
+                [
+                    ("dataSet", set), ("period", "202401"), ("orgUnit", root), ("orgUnitGroup", group),
+                    ("children", "true"),
+                ]
+            )
+            #expect(
+                e2007.json?["message"]?.stringValue
+                    == "Organisation unit children cannot be included for organisation unit groups"
+            )
+            let limit = try await sim.get(
+                "/api/dataValueSets",
+                [("dataSet", set), ("period", "202401"), ("orgUnit", root), ("limit", "-3")]
+            )
+            #expect(limit.json?["message"]?.stringValue == "Limit cannot be less than zero: `-3`")
+        }
+    }
+
+    /// `orgUnitGroup` selects the group's members themselves (no children), alone or with `orgUnit`; its ids
+    /// follow the general `inputIdScheme`.
+    @Test func orgUnitGroups() async throws {
+        try await SimulatorHarness.with(values: 20_000) { sim in
+            let metadata = sim.metadata
+            let set = sim.dataSet(code: "DS_RH_MONTHLY")
+            let elements = Set(set.elements.map { metadata.dataElements[$0.dataElement].identity.id })
+            #expect(metadata.organisationUnitGroups.count == 3)
+            let group = metadata.organisationUnitGroups[1]
+            let members = Set(group.members.map { metadata.organisationUnits[$0].identity.id })
+            #expect(!members.isEmpty)
+            var expected = 0
+            sim.simulator.forEachValue { value in
+                if elements.contains(value.dataElement ?? ""), value.period?.hasPrefix("2024") == true,
+                    members.contains(value.orgUnit ?? ""), value.deleted != true
+                {
+                    expected += 1
+                }
+            }
+            let range: [(String, String)] = [
+                ("dataSet", set.identity.id), ("startDate", "2024-01-01"), ("endDate", "2024-12-31"),
+            ]
+            for groupID in [group.identity.id, group.identity.code!] {
+                let scheme: [(String, String)] =
+                    groupID == group.identity.code ? [("inputIdScheme", "CODE"), ("inputDataSetIdScheme", "UID")] : []
+                let (_, values) = try Self.decode(
+                    try await sim.get("/api/dataValueSets", range + scheme + [("orgUnitGroup", groupID)])
+                )
+                #expect(values.count == expected)
+                #expect(values.allSatisfy { members.contains($0.orgUnit ?? "") })
+            }
+            #expect(expected > 0)
+            // With an org unit as well: the union.
+            let outsider = metadata.organisationUnits.first { $0.level == 4 && !members.contains($0.identity.id) }!
+            let (_, union) = try Self.decode(
+                try await sim.get(
+                    "/api/dataValueSets",
+                    range + [("orgUnitGroup", group.identity.id), ("orgUnit", outsider.identity.id)]
+                )
+            )
+            #expect(Set(union.compactMap(\.orgUnit)).contains(outsider.identity.id))
+            #expect(union.count > expected)
+            // An unknown group resolves to nothing: E2006.
+            let unknown = try await sim.get("/api/dataValueSets", range + [("orgUnitGroup", "XXXXXXXXXXX")])
+            #expect(unknown.json?["errorCode"]?.stringValue == "E2006")
+        }
+    }
+
     /// Decodes an export with JSONStream (which also proves the body is complete JSON).
     static func decode(_ reply: SimulatorHarness.Reply) throws -> (DataValueSetHeader, [DataValue]) {
         try DataValueSetDecoder.decode(reply.body)
