@@ -44,6 +44,19 @@ public struct SyncRunner: Sendable {
         public var dryRun = false
         /// The day period flags are relative to.
         public var today = CalendarDate.today()
+        /// Re-send exactly these slices instead of planning (`conflicts retry`, `verify --repair`).
+        public var resend: Resend?
+
+        /// Named slices sent again, recorded as a run of their own kind.
+        public struct Resend: Sendable, Hashable {
+            public var kind: RunLedger.Kind
+            public var slices: [SliceKey]
+
+            public init(kind: RunLedger.Kind, slices: [SliceKey]) {
+                self.kind = kind
+                self.slices = slices
+            }
+        }
 
         public init(selection: PeriodSelection) {
             self.selection = selection
@@ -56,7 +69,9 @@ public struct SyncRunner: Sendable {
             return request
         }
 
-        var label: String { incremental ? "--incremental" : "\(selection)" }
+        var label: String { resend.map { "\($0.kind)" } ?? (incremental ? "--incremental" : "\(selection)") }
+
+        var kind: RunLedger.Kind { resend?.kind ?? (incremental ? .incremental : .backlog) }
     }
 
     /// Progress, as slices finish.
@@ -116,20 +131,8 @@ public struct SyncRunner: Sendable {
                     + "define the pair without --via to sync directly"
             )
         }
-        let lockKey = PostgresConnection.advisoryKey("dhis2-sync.pair.\(pair.id)")
-        guard try await connection.tryAdvisoryLock(lockKey) else {
-            throw SyncError(
-                .locked,
-                "pair \(pair.name) is being synced by another dhis2-sync process right now; try again when it is done"
-            )
-        }
-        do {
-            let outcome = try await runLocked(pair, request, source: source, destination: destination, progress)
-            try await connection.advisoryUnlock(lockKey)
-            return outcome
-        } catch {
-            _ = try? await connection.advisoryUnlock(lockKey)
-            throw error
+        return try await PairLock(connection: connection, pair: pair).holding {
+            try await runLocked(pair, request, source: source, destination: destination, progress)
         }
     }
 
@@ -197,7 +200,7 @@ public struct SyncRunner: Sendable {
         let selection = request.districts.map { $0.lowercased() }.sorted().joined(separator: ",")
         let start = try await ledger.begin(
             pairID: pair.id,
-            kind: request.incremental ? .incremental : .backlog,
+            kind: request.kind,
             window: window,
             selection: selection,
             sourceServerDate: serverDate
@@ -281,7 +284,7 @@ public struct SyncRunner: Sendable {
         }
         SyncMetrics.run(
             pair: pair.name,
-            kind: request.incremental ? "incremental" : "backlog",
+            kind: request.kind.rawValue,
             state: totals.state,
             duration: clock.now - started,
             finishedAt: Date().timeIntervalSince1970
