@@ -21,7 +21,13 @@ struct RunPlan: Sendable {
         if let resend = request.resend {
             // Slices named by the caller (conflicts retry, verify --repair): nothing to plan, but only the
             // pair's active data sets can be sent.
-            window = request.selection.window(today: request.today)
+            // The run's window is what the slices' periods span, so an after-run analytics refresh covers them.
+            let periods = resend.slices.flatMap(\.periods).compactMap(Period.parse)
+            if let start = periods.map(\.start).min(), let end = periods.map(\.end).max() {
+                window = PeriodWindow(range: start...end)
+            } else {
+                window = request.selection.window(today: request.today)
+            }
             let known = Set(dataSets.map(\.uid))
             plan = SlicePlanner.Plan(slices: resend.slices.filter { known.contains($0.dataSet) }, skipped: [:])
         } else if request.incremental {

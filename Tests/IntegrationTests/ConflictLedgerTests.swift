@@ -79,6 +79,12 @@ struct ConflictLedgerTests {
             ).map { try $0.decode((String, String).self) }
             #expect(kinds.map(\.0) == ["backlog", "retry", "retry"])
             #expect(kinds.allSatisfy { $0.1 == "done" })
+            // A retry's window is what its slices' periods span.
+            let windows = try await harness.connection.query(
+                "SELECT window_start::text, window_end::text FROM runs WHERE pair_id = $1 AND kind = 'retry'",
+                [harness.pair.id]
+            ).map { try $0.decode((String, String).self) }
+            #expect(windows.allSatisfy { $0 == ("2024-03-01", "2024-03-31") }, "\(windows)")
             let status = try await StatusReport(connection: harness.connection).lines(for: harness.pair)
             #expect(status.contains { $0.contains("(retry) done") }, "\(status)")
             #expect(status.contains("  no open conflicts"), "\(status)")
