@@ -92,9 +92,10 @@ public struct ConflictLedger: Sendable {
         public var run: SyncRunner.Outcome?
         /// Open conflicts the retry covered.
         public var open = 0
-        /// Of those, accepted by the destination this time (now marked resolved).
+        /// Accepted by the destination this time, now marked resolved (with `--code`, conflicts of other codes
+        /// in the re-sent slices count too).
         public var resolved = 0
-        /// Refused again; the retry run's own conflicts replace them in the ledger.
+        /// Refused again (any code, as for `resolved`); the retry run's own conflicts replace them in the ledger.
         public var stillRefused = 0
         /// Open conflicts without a value (a refused batch header): a rerun of the slice's window, not a retry, resends them.
         public var withoutValue = 0
@@ -137,14 +138,15 @@ public struct ConflictLedger: Sendable {
         let run = try await runner.run(pair, request, source: source, destination: destination)
         outcome.run = run
         guard let runID = run.runID else { return outcome }
-        let settled = try await settle(pairID: pair.id, retryRunID: runID, code: code)
+        let settled = try await settle(pairID: pair.id, retryRunID: runID)
         outcome.resolved = settled.resolved
         outcome.stillRefused = settled.superseded
         return outcome
     }
 
-    /// Resolves or supersedes the open conflicts whose values a retry run re-sent in a slice it finished.
-    private func settle(pairID: Int, retryRunID: Int, code: String?) async throws -> (resolved: Int, superseded: Int) {
+    /// Resolves or supersedes the open conflicts whose values a retry run re-sent in a slice it finished,
+    /// whatever their code: a `--code` retry re-sends whole slices, so other codes' values went out too.
+    private func settle(pairID: Int, retryRunID: Int) async throws -> (resolved: Int, superseded: Int) {
         try await connection.transaction { db in
             // An older open conflict is covered when the retry finished the slice holding its value.
             let covered = """
@@ -161,7 +163,6 @@ public struct ConflictLedger: Sendable {
                 JOIN slices r ON r.run_id = $2 AND r.state = 'done' AND r.data_set_uid = o.data_set_uid
                              AND r.org_unit_uid = o.org_unit_uid AND r.period_id = c.period
                 WHERE c.pair_id = $1 AND c.run_id <> $2 AND c.resolved_at IS NULL
-                  AND ($3::text IS NULL OR c.error_code = upper($3))
                 """
             let resolved = try db.query(
                 """
@@ -169,7 +170,7 @@ public struct ConflictLedger: Sendable {
                 UPDATE conflicts SET resolved_at = now() FROM covered
                 WHERE conflicts.id = covered.id AND NOT covered.refused RETURNING conflicts.id
                 """,
-                [pairID, retryRunID, code]
+                [pairID, retryRunID]
             ).count
             let superseded = try db.query(
                 """
@@ -177,7 +178,7 @@ public struct ConflictLedger: Sendable {
                 DELETE FROM conflicts USING covered WHERE conflicts.id = covered.id AND covered.refused
                 RETURNING conflicts.id
                 """,
-                [pairID, retryRunID, code]
+                [pairID, retryRunID]
             ).count
             return (resolved, superseded)
         }
