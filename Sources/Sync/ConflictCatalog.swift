@@ -182,7 +182,7 @@ public enum ConflictCatalog {
         ),
         Entry(
             code: "E7640",
-            meaning: "the period closed for entry: the data set's expiry days have passed",
+            meaning: "data entry for the period has closed: the data set's expiry days have passed",
             fix: "raise expiryDays on the destination's data set, or import as a user with the authority to "
                 + "add expired data"
         ),
