@@ -3,6 +3,7 @@ import Hummingbird
 import JSONStream
 import Logging
 import NIOCore
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -118,6 +119,13 @@ public final class DHIS2Simulator: Sendable {
 
     public func clearFaults() {
         core.faults.clear()
+    }
+
+    /// Makes imports refuse values of these data elements (UIDs or codes) with E7610, as if the destination
+    /// lacked them; an empty set is the metadata fixed. Later imports only; one in progress keeps its set.
+    public func setMissingDataElements(_ names: Set<String>) {
+        let indexes = SimulatorCore.indexes(of: names, in: core.store.metadata)
+        core.missingDataElements.withLock { $0 = indexes }
     }
 
     /// The faults not yet used up.

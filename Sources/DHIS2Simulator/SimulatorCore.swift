@@ -1,4 +1,5 @@
 import Logging
+import Synchronization
 
 /// The state shared by all requests of one simulator.
 final class SimulatorCore: Sendable {
@@ -16,8 +17,9 @@ final class SimulatorCore: Sendable {
     let startedAt = Timestamp.now()
     let systemID: String
     let userID: String
-    /// Indexes of `configuration.missingDataElements`.
-    let missingDataElements: Set<Int>
+    /// Indexes of the data elements imports refuse (E7610): `configuration.missingDataElements` at start,
+    /// changed by tests through `DHIS2Simulator.setMissingDataElements`.
+    let missingDataElements: Mutex<Set<Int>>
     /// Write access and data entry rules, resolved to indexes.
     let importRules: ImportRules
     let approvals = ApprovalStore()
@@ -39,13 +41,7 @@ final class SimulatorCore: Sendable {
             referenceDay: referenceDay,
             years: configuration.yearsOfData
         )
-        missingDataElements = Set(
-            metadata.dataElements.indices.filter { index in
-                let identity = metadata.dataElements[index].identity
-                return configuration.missingDataElements.contains(identity.id)
-                    || identity.code.map(configuration.missingDataElements.contains) == true
-            }
-        )
+        missingDataElements = Mutex(Self.indexes(of: configuration.missingDataElements, in: metadata))
         trackerSchema = TrackerSchemaStore(metadata: metadata, seed: configuration.seed)
         tasks = TaskRegistry(seed: configuration.seed)
         authenticator = Authenticator(
@@ -65,4 +61,14 @@ final class SimulatorCore: Sendable {
     }
 
     var version: ServerVersion { configuration.version }
+
+    /// The indexes of the data elements named by UID or code.
+    static func indexes(of names: Set<String>, in metadata: SimulatorMetadata) -> Set<Int> {
+        Set(
+            metadata.dataElements.indices.filter { index in
+                let identity = metadata.dataElements[index].identity
+                return names.contains(identity.id) || identity.code.map(names.contains) == true
+            }
+        )
+    }
 }

@@ -2,6 +2,7 @@ import HTTPTypes
 import Hummingbird
 import JSONStream
 import NIOCore
+import Synchronization
 
 extension SimulatorResponder {
     /// `POST /api/dataValueSets` (reference §2): synchronous imports stream the body through the decoder in
@@ -52,7 +53,7 @@ extension SimulatorResponder {
             username: username,
             now: .now()
         )
-        processor.missingDataElements = core.missingDataElements
+        processor.missingDataElements = core.missingDataElements.withLock { $0 }
         processor.rules = core.importRules
         processor.approvals = core.approvals.snapshot
         var decoder = DataValueSetDecoder()

@@ -18,7 +18,19 @@ struct RunPlan: Sendable {
         let inputs = dataSets.map { SlicePlanner.DataSetInput(uid: $0.uid, periodType: $0.periodType) }
         let window: PeriodWindow
         let plan: SlicePlanner.Plan
-        if request.incremental {
+        if let resend = request.resend {
+            // Slices named by the caller (conflicts retry, verify --repair): nothing to plan, but only the
+            // pair's active data sets can be sent.
+            // The run's window is what the slices' periods span, so an after-run analytics refresh covers them.
+            let periods = resend.slices.flatMap(\.periods).compactMap(Period.parse)
+            if let start = periods.map(\.start).min(), let end = periods.map(\.end).max() {
+                window = PeriodWindow(range: start...end)
+            } else {
+                window = request.selection.window(today: request.today)
+            }
+            let known = Set(dataSets.map(\.uid))
+            plan = SlicePlanner.Plan(slices: resend.slices.filter { known.contains($0.dataSet) }, skipped: [:])
+        } else if request.incremental {
             // Back far enough for late reports, forward a year for data sets with open future periods.
             window = PeriodWindow(
                 range: request.today.adding(days: -incrementalWindowDays)...request.today.adding(days: 366)
@@ -28,7 +40,7 @@ struct RunPlan: Sendable {
             window = request.selection.window(today: request.today)
             plan = SlicePlanner.plan(dataSets: inputs, orgUnits: units, window: window)
         }
-        guard !plan.slices.isEmpty else {
+        guard !plan.slices.isEmpty || request.resend != nil else {
             throw SyncError(
                 .invalidInput,
                 "nothing to sync for pair \(pair.name) with \(request.label): no data set has a period "

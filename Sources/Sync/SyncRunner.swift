@@ -46,6 +46,19 @@ public struct SyncRunner: Sendable {
         public var today = CalendarDate.today()
         /// Check the destination's metadata before the pair's first run (`--skip-preflight` turns it off).
         public var preflight = true
+        /// Re-send exactly these slices instead of planning (`conflicts retry`, `verify --repair`).
+        public var resend: Resend?
+
+        /// Named slices sent again, recorded as a run of their own kind.
+        public struct Resend: Sendable, Hashable {
+            public var kind: RunLedger.Kind
+            public var slices: [SliceKey]
+
+            public init(kind: RunLedger.Kind, slices: [SliceKey]) {
+                self.kind = kind
+                self.slices = slices
+            }
+        }
 
         public init(selection: PeriodSelection) {
             self.selection = selection
@@ -58,7 +71,9 @@ public struct SyncRunner: Sendable {
             return request
         }
 
-        var label: String { incremental ? "--incremental" : "\(selection)" }
+        var label: String { resend.map { "\($0.kind)" } ?? (incremental ? "--incremental" : "\(selection)") }
+
+        var kind: RunLedger.Kind { resend?.kind ?? (incremental ? .incremental : .backlog) }
     }
 
     /// Progress, as slices finish.
@@ -111,20 +126,8 @@ public struct SyncRunner: Sendable {
         destination: DHIS2Client,
         progress: @escaping @Sendable (Progress) -> Void = { _ in }
     ) async throws -> Outcome {
-        let lockKey = PostgresConnection.advisoryKey("dhis2-sync.pair.\(pair.id)")
-        guard try await connection.tryAdvisoryLock(lockKey) else {
-            throw SyncError(
-                .locked,
-                "pair \(pair.name) is being synced by another dhis2-sync process right now; try again when it is done"
-            )
-        }
-        do {
-            let outcome = try await runLocked(pair, request, source: source, destination: destination, progress)
-            try await connection.advisoryUnlock(lockKey)
-            return outcome
-        } catch {
-            _ = try? await connection.advisoryUnlock(lockKey)
-            throw error
+        return try await PairLock(connection: connection, pair: pair).holding {
+            try await runLocked(pair, request, source: source, destination: destination, progress)
         }
     }
 
@@ -222,7 +225,7 @@ public struct SyncRunner: Sendable {
         let selection = request.districts.map { $0.lowercased() }.sorted().joined(separator: ",")
         let start = try await ledger.begin(
             pairID: pair.id,
-            kind: request.incremental ? .incremental : .backlog,
+            kind: request.kind,
             window: window,
             selection: selection,
             sourceServerDate: serverDate
@@ -306,7 +309,7 @@ public struct SyncRunner: Sendable {
         }
         SyncMetrics.run(
             pair: pair.name,
-            kind: request.incremental ? "incremental" : "backlog",
+            kind: request.kind.rawValue,
             state: totals.state,
             duration: clock.now - started,
             finishedAt: Date().timeIntervalSince1970

@@ -31,6 +31,10 @@ public struct Verifier: Sendable {
         public var extra = 0
         /// A few of the differences, for the operator.
         public var samples: [String] = []
+        /// The slices with any difference: what `verify --repair` sends again.
+        public var differingSlices: [SliceKey] = []
+
+        var differences: Int { missing + different + notDeleted + extra }
 
         public var isEqual: Bool { missing == 0 && different == 0 && notDeleted == 0 && extra == 0 }
     }
@@ -77,6 +81,7 @@ public struct Verifier: Sendable {
                 for value in values { expected[Key(value)] = Content(value) }
             }
             report.slices += 1
+            let differencesBefore = report.differences
             report.sourceValues += expected.values.filter { !$0.deleted }.count
             var seen = Set<Key>()
             try await destination.exportDataValues(query) { values in
@@ -110,8 +115,39 @@ public struct Verifier: Sendable {
                         + "coc=\(key.optionCombo) aoc=\(key.attributeCombo) value=\(content.value ?? "null")"
                 )
             }
+            if report.differences > differencesBefore { report.differingSlices.append(slice) }
         }
         return report
+    }
+
+    /// Verifies, re-sends the slices that differ as a run of kind `verify` (under the pair's lock, through
+    /// `runner`), then verifies those slices again. Extra values at the destination stay: the source has
+    /// nothing to send for them.
+    public func repair(
+        _ pair: Pair,
+        _ request: SyncRunner.Request,
+        runner: SyncRunner,
+        source: DHIS2Client,
+        destination: DHIS2Client
+    ) async throws -> Repair {
+        let before = try await verify(pair, request, source: source, destination: destination)
+        guard !before.differingSlices.isEmpty else { return Repair(before: before, run: nil, after: nil) }
+        var resend = request
+        resend.resend = .init(kind: .verify, slices: before.differingSlices)
+        let run = try await runner.run(pair, resend, source: source, destination: destination)
+        let after = try await verify(pair, resend, source: source, destination: destination)
+        return Repair(before: before, run: run, after: after)
+    }
+
+    /// A repair: the first comparison, the run that re-sent the differing slices, and their second comparison.
+    public struct Repair: Sendable, Hashable {
+        public var before: Report
+        public var run: SyncRunner.Outcome?
+        /// Only the re-sent slices; nil when nothing differed.
+        public var after: Report?
+
+        /// True when nothing differed or everything re-sent now matches.
+        public var isEqual: Bool { after?.isEqual ?? before.isEqual }
     }
 
     private func note(_ report: inout Report, _ line: String) {

@@ -29,37 +29,6 @@ struct StatusCommand: AsyncParsableCommand {
     }
 }
 
-struct ConflictsCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "conflicts",
-        abstract: "The conflict ledger: what the destination refused, with the source value."
-    )
-
-    @OptionGroup var global: GlobalOptions
-    @Option(name: .customLong("pair"), help: "Only this pair.") var pair: String?
-    @Option(help: "Only this run.") var run: Int?
-    @Option(help: "At most this many rows (newest first).") var limit = 50
-
-    func validate() throws {
-        guard limit > 0 else { throw ValidationError("--limit must be at least 1") }
-    }
-
-    func run() async throws {
-        try await reportingErrors {
-            let connection = try await global.connectDatabase(logger: global.makeLogger())
-            var pairID: Int?
-            if let pair { pairID = try await PairStore(connection: connection).get(pair).id }
-            let rows = try await StatusReport(connection: connection).conflicts(
-                pairID: pairID,
-                runID: run,
-                limit: limit
-            )
-            if rows.isEmpty { print("no conflicts recorded") }
-            for row in rows { print(row) }
-        }
-    }
-}
-
 /// How a conflict reads on one line.
 enum ConflictReport {
     static func line(_ row: ConflictRow, value: DataValue?) -> String {

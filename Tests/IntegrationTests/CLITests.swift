@@ -157,11 +157,34 @@ struct CLITests {
         #expect(result.stdout.contains("watermarks:"), "\(result.stdout)")
         result = try await cli(["conflicts", "--pair", "hmis-to-repo", "--limit", "3"])
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout.contains("E7610"), "\(result.stdout)")
+        #expect(result.stdout.hasPrefix("E7610 × "), "\(result.stdout)")
+        #expect(result.stdout.split(separator: "\n").filter { $0.hasPrefix("  run ") }.count == 3, "\(result.stdout)")
+        result = try await cli(["conflicts", "--pair", "hmis-to-repo", "--code", "E7610", "--json", "--limit", "1"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.split(separator: "\n").count == 1, "\(result.stdout)")
+        #expect(result.stdout.hasPrefix(#"{"code":"E7610","count":"#), "\(result.stdout)")
+        result = try await cli(["conflicts", "--code", "E7633"])
+        #expect(result.stdout == "no open conflicts\n", "\(result.stdout)")
+        result = try await cli(["conflicts", "--rows", "--limit", "2"])
+        #expect(result.stdout.split(separator: "\n").count == 2, "\(result.stdout)")
+        result = try await cli(["conflicts", "--explain", "e7633"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.hasPrefix("E7633: ") && result.stdout.contains("usual fix:"), "\(result.stdout)")
 
         result = try await cli(["verify", "--pair", "hmis-to-repo", "--year", "2024", "--month", "6"])
         #expect(result.status == 1, "values of the missing data element cannot be equal")
         #expect(result.stdout.contains("NOT EQUAL"))
+
+        // The destination gets the data element: a retry delivers the refused values, verify agrees.
+        destination.setMissingDataElements([])
+        result = try await cli(["conflicts", "retry", "--pair", "hmis-to-repo", "--code", "E7610"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("retry run") && result.stdout.contains("0 still refused"), "\(result.stdout)")
+        result = try await cli(["conflicts"])
+        #expect(result.stdout == "no open conflicts\n", "\(result.stdout)")
+        result = try await cli(["verify", "--pair", "hmis-to-repo", "--year", "2024", "--month", "6", "--repair"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("EQUAL") && !result.stdout.contains("re-verify"), "\(result.stdout)")
 
         // Bad input: one line naming the problem, a non-zero exit, nothing written.
         let runsBefore = try await cli(["status"]).stdout
@@ -176,6 +199,8 @@ struct CLITests {
             (["pair", "add", "bad", "--source", "hmis", "--destination", "nowhere"], "nowhere"),
             (["pair", "set", "hmis-to-repo"], "nothing to change"),
             (["pair", "set", "nope", "--refresh-analytics", "on"], "no pair named 'nope'"),
+            (["conflicts", "--explain", "E9999"], "unknown conflict code 'E9999'"),
+            (["conflicts", "retry", "--pair", "nope"], "nope"),
         ] {
             result = try await cli(arguments)
             #expect(result.status != 0, "\(arguments)")
