@@ -56,7 +56,9 @@ enum VerifyReport {
         var lines = [
             "\(verb) \(pair): \(report.slices) slices, \(report.sourceValues) source values: \(report.matching) equal, "
                 + "\(report.missing) missing, \(report.different) different, \(report.notDeleted) not deleted, "
-                + "\(report.extra) extra at the destination — \(report.isEqual ? "EQUAL" : "NOT EQUAL")"
+                + "\(report.extra) extra at the destination"
+                + (report.unmapped > 0 ? ", \(report.unmapped) not comparable (no confirmed mapping)" : "")
+                + " — \(report.isEqual ? "EQUAL" : "NOT EQUAL")"
         ]
         lines += report.samples.map { "  \($0)" }
         return lines

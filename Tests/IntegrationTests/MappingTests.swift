@@ -85,6 +85,16 @@ struct MappingTests {
         )
     }
 
+    static func verify(_ harness: SyncHarness, _ pair: Pair) async throws -> Verifier.Report {
+        try await Verifier(catalog: PairCatalog(connection: harness.connection), logger: harness.logger)
+            .verify(
+                pair,
+                SyncRunner.Request(selection: .year(2024)),
+                source: harness.sourceClient,
+                destination: harness.destinationClient
+            )
+    }
+
     @Test func aCodeSchemePairSyncsBetweenInstancesWhoseUIDsDiffer() async throws {
         try await SyncHarness.with(destination: Self.destination()) { harness in
             let sourceCodes = Self.codes(harness.source)
@@ -103,6 +113,10 @@ struct MappingTests {
             #expect(expected.count > 1000)
             #expect(Self.monthlyKeys(written, codes: destinationCodes) == expected)
             #expect(written.filter { $0.deleted != true }.count == outcome.counts.imported)
+            // verify names the destination's data set and org units by code too, and finds it equal.
+            let report = try await Self.verify(harness, pair)
+            #expect(report.isEqual, "\(report.samples)")
+            #expect(report.matching == outcome.counts.imported && report.unmapped == 0)
         }
     }
 
@@ -250,6 +264,12 @@ struct MappingTests {
             ).map { try $0.decode(String.self, at: 0) }
             #expect(reasons == held.dropLast().map(\.0))
             #expect(harness.destination.writtenValues().contains { $0.orgUnit == destinationFacility })
+            // verify compares what was sent under the mappings; what has no mapping is not comparable, and
+            // keeps the pair from verifying equal.
+            let partialReport = try await Self.verify(harness, partial)
+            #expect(!partialReport.isEqual && partialReport.unmapped > 0)
+            #expect(partialReport.missing == 0 && partialReport.different == 0 && partialReport.extra == 0)
+            #expect(partialReport.matching > 1000, "\(partialReport)")
 
             // The fully mapped pair sends everything; nothing of it is quarantined.
             let outcome = try await Self.run(harness, harness.pair)
@@ -263,6 +283,8 @@ struct MappingTests {
                 [harness.pair.id]
             )[0].decode(Int.self, at: 0)
             #expect(quarantined == 0)
+            let nationalReport = try await Self.verify(harness, harness.pair)
+            #expect(nationalReport.isEqual && nationalReport.matching > 1000, "\(nationalReport.samples)")
             result = try await Self.cli(harness, "status", "--pair", "national")
             #expect(!result.stdout.contains("quarantined"), "\(result.stdout)")
             result = try await Self.cli(harness, "mapping", "list", "--pair", "national", "--kind", "dataElement")
