@@ -279,6 +279,16 @@ public struct SyncRunner: Sendable {
             abandoned: cancelled,
             error: cancelled ? "cancelled; a rerun with the same flags resumes it" : nil
         )
+        if request.resend?.kind != .retry {
+            // A retry settles its own ledger and reports what it settled.
+            let settled = try await ConflictLedger(connection: connection).settle(pairID: pair.id, runID: start.runID)
+            if settled.resolved + settled.superseded > 0 {
+                logger.info(
+                    "conflict ledger: \(settled.resolved) earlier conflicts resolved, \(settled.superseded) replaced",
+                    metadata: ["run": "\(start.runID)"]
+                )
+            }
+        }
         if request.incremental && !cancelled {
             let advanced = try await WatermarkStore(connection: connection).advance(runID: start.runID)
             if !advanced.isEmpty {

@@ -95,6 +95,39 @@ struct ConflictLedgerTests {
         }
     }
 
+    @Test func aRerunOfTheWindowReplacesItsConflictsAndResolvesThemOnceDelivered() async throws {
+        var destination = SyncHarness.destinationConfiguration()
+        destination.missingDataElements = ["DE_MAL_CONF"]
+        try await SyncHarness.with(destination: destination) { harness in
+            let first = try await harness.run(.month(3, of: 2024))
+            #expect(first.counts.conflicts > 3)
+            let ledger = ConflictLedger(connection: harness.connection)
+            let all = ConflictLedger.Filter(pairID: harness.pair.id)
+            // The same window again: the same values refused again, each still one open conflict.
+            let second = try await harness.run(.month(3, of: 2024))
+            #expect(second.runID != first.runID && second.counts.conflicts == first.counts.conflicts)
+            var groups = try await ledger.groups(all, examples: 1)
+            #expect(groups.map(\.count) == [first.counts.conflicts])
+            #expect(groups.first?.examples.first?.run == second.runID)
+            // A run of another window leaves them alone.
+            _ = try await harness.run(.month(4, of: 2024))
+            groups = try await ledger.groups(ConflictLedger.Filter(pairID: harness.pair.id, code: "E7610"), examples: 1)
+            #expect(groups.first.map { $0.count > first.counts.conflicts } == true)
+            let april = try #require(groups.first?.count) - first.counts.conflicts
+            // Fixed metadata and a plain rerun of March: its conflicts are resolved, April's stay open.
+            harness.destination.setMissingDataElements([])
+            let third = try await harness.run(.month(3, of: 2024))
+            #expect(third.counts.conflicts == 0 && third.counts.imported > 0)
+            groups = try await ledger.groups(all, examples: 1)
+            #expect(groups.map(\.count) == [april])
+            let resolved = try await harness.connection.query(
+                "SELECT count(*) FROM conflicts WHERE pair_id = $1 AND resolved_at IS NOT NULL AND period = '202403'",
+                [harness.pair.id]
+            )[0].decode(Int.self, at: 0)
+            #expect(resolved == first.counts.conflicts)
+        }
+    }
+
     @Test func verifyRepairResendsTheDifferingSlicesAndASecondVerifyIsClean() async throws {
         try await SyncHarness.with { harness in
             let request = SyncRunner.Request(selection: .month(6, of: 2024))
