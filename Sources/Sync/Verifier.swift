@@ -36,11 +36,26 @@ public struct Verifier: Sendable {
         /// A few of the differences, for the operator.
         public var samples: [String] = []
         /// The slices with any difference: what `verify --repair` sends again.
-        public var differingSlices: [SliceKey] = []
+        public var differingSlices: [SliceKey] { slicesWithDifferences.map(\.slice) }
+        /// Per differing slice, its counts, in plan order.
+        public var slicesWithDifferences: [SliceDifferences] = []
 
         var differences: Int { missing + different + notDeleted + extra }
 
         public var isEqual: Bool { differences == 0 && unmapped == 0 }
+    }
+
+    /// What one slice's comparison found.
+    public struct SliceDifferences: Sendable, Hashable, CustomStringConvertible {
+        public var slice: SliceKey
+        public var missing = 0
+        public var different = 0
+        public var notDeleted = 0
+        public var extra = 0
+
+        public var description: String {
+            "\(slice): \(missing) missing, \(different) different, \(notDeleted) not deleted, \(extra) extra"
+        }
     }
 
     private struct Key: Hashable {
@@ -122,7 +137,7 @@ public struct Verifier: Sendable {
             report.unmapped += unmapped
             if unmapped > 0 { note(&report, "\(unmapped) values of \(slice) have an id without a confirmed mapping") }
             guard target != nil else { continue }
-            let differencesBefore = report.differences
+            let before = report
             report.sourceValues += expected.values.filter { !$0.deleted }.count
             var seen = Set<Key>()
             try await destination.exportDataValues(query) { values in
@@ -156,7 +171,17 @@ public struct Verifier: Sendable {
                         + "coc=\(key.optionCombo) aoc=\(key.attributeCombo) value=\(content.value ?? "null")"
                 )
             }
-            if report.differences > differencesBefore { report.differingSlices.append(slice) }
+            if report.differences > before.differences {
+                report.slicesWithDifferences.append(
+                    SliceDifferences(
+                        slice: slice,
+                        missing: report.missing - before.missing,
+                        different: report.different - before.different,
+                        notDeleted: report.notDeleted - before.notDeleted,
+                        extra: report.extra - before.extra
+                    )
+                )
+            }
         }
         return report
     }

@@ -60,6 +60,11 @@ enum VerifyReport {
                 + (report.unmapped > 0 ? ", \(report.unmapped) not comparable (no confirmed mapping)" : "")
                 + " — \(report.isEqual ? "EQUAL" : "NOT EQUAL")"
         ]
+        let shown = report.slicesWithDifferences.prefix(20)
+        lines += shown.map { "  slice \($0)" }
+        if report.slicesWithDifferences.count > shown.count {
+            lines.append("  … and \(report.slicesWithDifferences.count - shown.count) more slices with differences")
+        }
         lines += report.samples.map { "  \($0)" }
         return lines
     }
