@@ -156,9 +156,11 @@ public struct MappingStore: Sendable {
 
     /// Records quarantined values of a run; the same value quarantined again in that run (a retried
     /// slice) is kept once.
-    public func quarantine(_ values: [Quarantined], pairID: Int, runID: Int) async throws {
-        guard !values.isEmpty else { return }
-        try await connection.execute(
+    /// Returns how many rows are new (a retried slice quarantines a value of the run once).
+    @discardableResult
+    public func quarantine(_ values: [Quarantined], pairID: Int, runID: Int) async throws -> Int {
+        guard !values.isEmpty else { return 0 }
+        return try await connection.execute(
             """
             INSERT INTO quarantine (pair_id, run_id, data_set, period, org_unit, data_element, category_option_combo,
                                     attribute_option_combo, value, deleted, reason)
@@ -181,6 +183,12 @@ public struct MappingStore: Sendable {
                 PostgresTextArray(values.map(\.reason)),
             ]
         )
+    }
+
+    /// How many values a run quarantined.
+    public func quarantinedCount(runID: Int) async throws -> Int {
+        try await connection.query("SELECT count(*) FROM quarantine WHERE run_id = $1", [runID])[0]
+            .decode(Int.self, at: 0)
     }
 
     /// `status` lines on a pair's quarantine: the latest run that quarantined values, its count and its

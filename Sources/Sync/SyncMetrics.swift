@@ -20,6 +20,13 @@ enum SyncMetrics {
         }
     }
 
+    /// Values held back for want of a mapping: `dhis2_sync_values_total{outcome="quarantined"}`.
+    static func quarantined(pair: String, count: Int) {
+        guard count > 0 else { return }
+        Counter(label: "dhis2_sync_values_total", dimensions: [("pair", pair), ("outcome", "quarantined")])
+            .increment(by: count)
+    }
+
     static func slice(pair: String, duration: Duration, failed: Bool) {
         Timer(label: "dhis2_sync_slice_duration_seconds", dimensions: [("pair", pair)])
             .recordSeconds(duration / .seconds(1))

@@ -105,6 +105,8 @@ public struct SyncRunner: Sendable {
         public var analytics: String?
         /// Middleware mode: what the middleware accepted and refused, in one line.
         public var middleware: String?
+        /// Values not sent because an id of theirs has no confirmed mapping (see `status`).
+        public var quarantined = 0
     }
 
     let connection: PostgresConnection
@@ -336,7 +338,8 @@ public struct SyncRunner: Sendable {
             seconds: (clock.now - started) / .seconds(1),
             skippedDataSets: plan.skipped,
             analytics: analytics,
-            middleware: try await MiddlewareLedger(connection: connection).summary(runID: start.runID, pair: pair)
+            middleware: try await MiddlewareLedger(connection: connection).summary(runID: start.runID, pair: pair),
+            quarantined: try await MappingStore(connection: connection).quarantinedCount(runID: start.runID)
         )
     }
 
@@ -381,7 +384,9 @@ public struct SyncRunner: Sendable {
                         conflictCodes: batch.conflicts.map { $0.row.errorCode ?? "none" }
                     )
                 } quarantined: { values in
-                    try await MappingStore(connection: connection).quarantine(values, pairID: pair.id, runID: runID)
+                    let added = try await MappingStore(connection: connection)
+                        .quarantine(values, pairID: pair.id, runID: runID)
+                    SyncMetrics.quarantined(pair: pair.name, count: added)
                 }
                 try await ledger.complete(sliceID: slice.id, valuesRead: read)
                 tracker.finished(failed: false)

@@ -118,6 +118,12 @@ enum RunReport {
         }
         if let analytics = outcome.analytics { lines.append("  analytics on the destination \(analytics)") }
         if let middleware = outcome.middleware { lines.append("  \(middleware)") }
+        if outcome.quarantined > 0 {
+            lines.append(
+                "  quarantined \(outcome.quarantined) values with an id that has no confirmed mapping (not sent): "
+                    + "`dhis2-sync status --pair \(outcome.pair)` shows the reasons"
+            )
+        }
         return lines.joined(separator: "\n")
     }
 }

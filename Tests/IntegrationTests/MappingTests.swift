@@ -216,6 +216,7 @@ struct MappingTests {
             }
             #expect(anc4Values.count > 10)
             #expect(held.count == 3, "\(held)")
+            #expect(partialOutcome.quarantined == held.map(\.1).reduce(0, +))
             #expect(held.first?.0 == "no mapping for data element \(anc4)")
             #expect(held.first?.1 == anc4Values.count && held.first?.2 == 1)
             // An unmapped data set holds back every value of its slices, whatever else is mapped.
