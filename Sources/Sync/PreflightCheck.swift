@@ -62,11 +62,14 @@ public struct PreflightCheck: Sendable {
 
     public func run(source: MetadataSnapshot, destination: MetadataSnapshot) -> PreflightReport {
         var report = PreflightReport()
-        let roots = orgUnitRoots.map { "/\($0)" }
-        func inScope(_ unit: String) -> Bool {
-            guard let path = source.orgUnits[unit]?.path else { return false }
-            return roots.contains { path.contains($0) }
-        }
+        // Once per check, not per assignment: a unit is in scope when a pair root is on its path.
+        let roots = Set(orgUnitRoots)
+        let scope = Set(
+            source.orgUnits.values.lazy.filter { unit in
+                unit.path.split(separator: "/").contains { roots.contains(String($0)) }
+            }.map(\.id)
+        )
+        func inScope(_ unit: String) -> Bool { scope.contains(unit) }
         /// Resolves and records what went wrong; nil unless found.
         func landing(_ kind: ValueTranslator.Kind, _ uid: String, in dataSet: String) -> String? {
             let resolution = resolve(kind, uid, source: source, destination: destination)
