@@ -5,7 +5,7 @@ import JSONStream
 ///
 /// Pure with respect to HTTP: the route feeds batches and renders the summary. Writes go to the overlay of the
 /// store under its lock, one batch at a time, so a streamed import never holds the payload in memory.
-struct ImportProcessor {
+struct ImportProcessor: Sendable {
     let store: DataStore
     let options: ImportOptions
     let version: ServerVersion

@@ -61,16 +61,32 @@ extension SimulatorResponder {
         batch.reserveCapacity(4096)
         // 2.43 decides data set detection on the whole payload, so it is buffered there.
         let buffersAll = core.version.usesDataEntryRewrite
+        // Otherwise batches are applied on another task while the body is still being decoded.
+        let handoff = BatchHandoff<(values: [DataValue], header: DataValueSetHeader)>(capacity: 2)
+        let applier: Task<ImportProcessor, Never>? =
+            buffersAll
+            ? nil
+            : Task { [processor] in
+                var processor = processor
+                while let next = await handoff.take() { processor.process(next.values, header: next.header) }
+                return processor
+            }
         var bytesIn = 0
         var first = true
         // Set when the body starts with gzip magic: DHIS2 sniffs it, a `Content-Encoding` is not needed.
         var inflater: GzipInflater?
         func feed(_ bytes: UnsafeRawBufferPointer) throws {
             try decoder.feed(bytes) { batch.append($0) }
-            if !buffersAll && batch.count >= 4096 {
-                processor.process(batch, header: decoder.header)
-                batch.removeAll(keepingCapacity: true)
-            }
+        }
+        func handOver() async {
+            guard !buffersAll, batch.count >= 4096 else { return }
+            await handoff.put((batch, decoder.header))
+            batch.removeAll(keepingCapacity: true)
+        }
+        /// The applier's processor once every handed-over batch is applied.
+        func applied() async -> ImportProcessor {
+            await handoff.finish()
+            return await applier?.value ?? processor
         }
         do {
             for try await buffer in body {
@@ -79,6 +95,7 @@ extension SimulatorResponder {
                     first = false
                     let magic = buffer.getBytes(at: buffer.readerIndex, length: min(2, buffer.readableBytes)) ?? []
                     if magic == [0x50, 0x4B] {
+                        processor = await applied()
                         processor.summary.failure = "zip request bodies are not supported by the simulator"
                         return (processor.summary, bytesIn)
                     }
@@ -89,9 +106,11 @@ extension SimulatorResponder {
                 } else {
                     try buffer.withUnsafeReadableBytes { try feed($0) }
                 }
+                await handOver()
             }
             try inflater?.finish()
             let header = try decoder.finish()
+            processor = await applied()
             if buffersAll && !processor.checkDataSetDetection(batch, header: header) {
                 return (processor.summary, bytesIn)
             }
@@ -100,10 +119,13 @@ extension SimulatorResponder {
                 processor.finish(header: header)
             }
         } catch let error as JSONStreamError {
+            processor = await applied()
             processor.summary.failure = error.message
         } catch let error as GzipError {
+            processor = await applied()
             processor.summary.failure = error.message
         } catch {
+            processor = await applied()
             processor.summary.failure = "\(error)"
         }
         return (processor.summary, bytesIn)
