@@ -1,5 +1,4 @@
 import ArgumentParser
-import Curl
 import DHIS2
 import DHIS2Periods
 import DHIS2Simulator
@@ -137,12 +136,11 @@ struct DemoCommand: AsyncParsableCommand {
             "registered    instances \(sourceName), \(destinationName); pair \(pairName) (org unit level 3, deletions propagated)"
         )
 
-        let http = HTTPClient(logger: logger)
-        let sourceClient = DHIS2Client(instance: pair.source, http: http, logger: logger)
-        let refreshed = try await PairRefresher(catalog: PairCatalog(connection: connection), logger: logger)
-            .refresh(pair, source: sourceClient)
+        let refreshed = try await PairClients.with(pair, logger: logger) { source, _ in
+            try await PairRefresher(catalog: PairCatalog(connection: connection), logger: logger)
+                .refresh(pair, source: source)
+        }
         print("refreshed     org units \(refreshed.orgUnits); data sets \(refreshed.dataSets)")
-        await http.shutdown()
 
         print("running       dhis2-sync run --pair \(pairName) --year \(year)")
         let runner = SyncRunner(connection: connection, settings: try global.runnerSettings(), logger: logger)
@@ -150,19 +148,9 @@ struct DemoCommand: AsyncParsableCommand {
         let result = try await SyncSession.run(pair, request, runner: runner, logger: logger)
         print(RunReport.summary(result))
 
-        let verifyHTTP = HTTPClient(logger: logger)
-        let report: Verifier.Report
-        do {
-            report = try await Verifier(catalog: PairCatalog(connection: connection), logger: logger).verify(
-                pair,
-                request,
-                source: DHIS2Client(instance: pair.source, http: verifyHTTP, logger: logger),
-                destination: DHIS2Client(instance: pair.destination, http: verifyHTTP, logger: logger)
-            )
-            await verifyHTTP.shutdown()
-        } catch {
-            await verifyHTTP.shutdown()
-            throw error
+        let report = try await PairClients.with(pair, logger: logger) { source, destination in
+            try await Verifier(catalog: PairCatalog(connection: connection), logger: logger)
+                .verify(pair, request, source: source, destination: destination)
         }
         print(VerifyReport.lines(pairName, report).joined(separator: "\n"))
 

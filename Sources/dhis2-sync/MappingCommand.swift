@@ -1,5 +1,4 @@
 import ArgumentParser
-import Curl
 import DHIS2
 import Foundation
 import Sync
@@ -111,18 +110,8 @@ struct MappingCommand: AsyncParsableCommand {
                 let logger = global.makeLogger()
                 let connection = try await global.connectDatabase(logger: logger)
                 let pair = try await PairStore(connection: connection).get(pair)
-                let http = HTTPClient(logger: logger)
-                let results: [MappingSuggester.Result]
-                do {
-                    results = try await MappingSuggester().suggest(
-                        pair,
-                        source: DHIS2Client(instance: pair.source, http: http, logger: logger),
-                        destination: DHIS2Client(instance: pair.destination, http: http, logger: logger)
-                    )
-                    await http.shutdown()
-                } catch {
-                    await http.shutdown()
-                    throw error
+                let results = try await PairClients.with(pair, logger: logger) { source, destination in
+                    try await MappingSuggester().suggest(pair, source: source, destination: destination)
                 }
                 let store = MappingStore(connection: connection)
                 let written = try await store.save(results.flatMap(\.proposals), pairID: pair.id, overwrite: false)

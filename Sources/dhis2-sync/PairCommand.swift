@@ -1,5 +1,4 @@
 import ArgumentParser
-import Curl
 import DHIS2
 import Postgres
 import Sync
