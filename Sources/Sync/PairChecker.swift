@@ -28,11 +28,7 @@ public struct PairChecker: Sendable {
         destination: DHIS2Client
     ) async throws -> PreflightReport {
         let catalog = PairCatalog(connection: connection)
-        if try await catalog.orgUnits(pairID: pair.id).isEmpty {
-            logger.info("pair \(pair.name) has no org units yet: reading them from the source")
-            _ = try await PairRefresher(catalog: catalog, logger: logger).refresh(pair, source: source)
-        }
-        let units = try await catalog.orgUnits(pairID: pair.id)
+        let units = try await PairRefresher(catalog: catalog, logger: logger).orgUnits(of: pair, source: source)
         let dataSets = try await catalog.dataSets(pairID: pair.id)
         var check = PreflightCheck(
             scheme: pair.idScheme,

@@ -18,6 +18,15 @@ public struct PairRefresher: Sendable {
         public var missingDataSets: [String]
     }
 
+    /// A pair's org units, read from the source first when it has none yet (a pair never refreshed).
+    func orgUnits(of pair: Pair, source: DHIS2Client) async throws -> [PairCatalog.StoredOrgUnit] {
+        let units = try await catalog.orgUnits(pairID: pair.id)
+        guard units.isEmpty else { return units }
+        logger.info("pair \(pair.name) has no org units yet: reading them from the source")
+        _ = try await refresh(pair, source: source)
+        return try await catalog.orgUnits(pairID: pair.id)
+    }
+
     public func refresh(_ pair: Pair, source: DHIS2Client) async throws -> Outcome {
         let units = try await source.organisationUnits(level: pair.orgUnitLevel, under: pair.rootOrgUnits)
         guard !units.isEmpty else {

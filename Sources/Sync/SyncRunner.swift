@@ -170,10 +170,7 @@ public struct SyncRunner: Sendable {
         var logger = self.logger
         logger[metadataKey: "pair"] = "\(pair.name)"
         let catalog = PairCatalog(connection: connection)
-        if try await catalog.orgUnits(pairID: pair.id).isEmpty {
-            logger.info("pair \(pair.name) has no org units yet: reading them from the source")
-            _ = try await PairRefresher(catalog: catalog, logger: logger).refresh(pair, source: source)
-        }
+        _ = try await PairRefresher(catalog: catalog, logger: logger).orgUnits(of: pair, source: source)
         let runPlan = try await RunPlan.make(
             pair,
             request,
