@@ -72,9 +72,6 @@ extension SimulatorResponder {
                 return processor
             }
         var bytesIn = 0
-        var first = true
-        // Set when the body starts with gzip magic: DHIS2 sniffs it, a `Content-Encoding` is not needed.
-        var inflater: GzipInflater?
         func feed(_ bytes: UnsafeRawBufferPointer) throws {
             try decoder.feed(bytes) { batch.append($0) }
         }
@@ -83,21 +80,18 @@ extension SimulatorResponder {
             await handoff.put((batch, decoder.header))
             batch.removeAll(keepingCapacity: true)
         }
-        /// The applier's processor once every handed-over batch is applied.
-        func applied() async -> ImportProcessor {
-            await handoff.finish()
-            return await applier?.value ?? processor
-        }
-        do {
+        /// Reads the whole body, handing batches over as they fill; returns the document's header.
+        func decodeBody() async throws -> DataValueSetHeader {
+            var first = true
+            // Set when the body starts with gzip magic: DHIS2 sniffs it, a `Content-Encoding` is not needed.
+            var inflater: GzipInflater?
             for try await buffer in body {
                 bytesIn += buffer.readableBytes
                 if first && buffer.readableBytes > 0 {
                     first = false
                     let magic = buffer.getBytes(at: buffer.readerIndex, length: min(2, buffer.readableBytes)) ?? []
                     if magic == [0x50, 0x4B] {
-                        processor = await applied()
-                        processor.summary.failure = "zip request bodies are not supported by the simulator"
-                        return (processor.summary, bytesIn)
+                        throw ImportBodyFailure("zip request bodies are not supported by the simulator")
                     }
                     if magic == [0x1F, 0x8B] { inflater = try GzipInflater() }
                 }
@@ -109,24 +103,26 @@ extension SimulatorResponder {
                 await handOver()
             }
             try inflater?.finish()
-            let header = try decoder.finish()
-            processor = await applied()
-            if buffersAll && !processor.checkDataSetDetection(batch, header: header) {
-                return (processor.summary, bytesIn)
-            }
+            return try decoder.finish()
+        }
+        let decoded: Result<DataValueSetHeader, ImportBodyFailure>
+        do {
+            decoded = .success(try await decodeBody())
+        } catch {
+            decoded = .failure(ImportBodyFailure(error))
+        }
+        // Every handed-over batch is applied before the last one and the summary.
+        await handoff.finish()
+        if let applier { processor = await applier.value }
+        switch decoded {
+        case .failure(let failure):
+            processor.summary.failure = failure.message
+        case .success(let header):
+            if buffersAll && !processor.checkDataSetDetection(batch, header: header) { break }
             if processor.checkHeader(header) {
                 processor.process(batch, header: header)
                 processor.finish(header: header)
             }
-        } catch let error as JSONStreamError {
-            processor = await applied()
-            processor.summary.failure = error.message
-        } catch let error as GzipError {
-            processor = await applied()
-            processor.summary.failure = error.message
-        } catch {
-            processor = await applied()
-            processor.summary.failure = "\(error)"
         }
         return (processor.summary, bytesIn)
     }
@@ -244,4 +240,20 @@ struct AsyncChunks: AsyncSequence, Sendable {
     }
 
     func makeAsyncIterator() -> AsyncIterator { AsyncIterator(remaining: chunks[...]) }
+}
+
+/// Why an import body could not be read, as the summary's failure says it.
+struct ImportBodyFailure: Error {
+    var message: String
+
+    init(_ message: String) { self.message = message }
+
+    init(_ error: any Error) {
+        switch error {
+        case let failure as ImportBodyFailure: message = failure.message
+        case let error as JSONStreamError: message = error.message
+        case let error as GzipError: message = error.message
+        default: message = "\(error)"
+        }
+    }
 }
