@@ -5,14 +5,26 @@ import DHIS2
 ///
 /// Read once per check, indexed by UID and by code, so the checks are lookups.
 public struct MetadataSnapshot: Sendable {
-    public var dataSets: [String: DataSetMembers] = [:]
-    public var dataElements: [String: DataElement] = [:]
-    public var categoryCombos: [String: CategoryCombo] = [:]
-    public var optionCombos: [String: CategoryOptionCombo] = [:]
-    public var orgUnits: [String: OrganisationUnit] = [:]
+    public private(set) var dataSets: [String: DataSetMembers] = [:]
+    public private(set) var dataElements: [String: DataElement] = [:]
+    public private(set) var categoryCombos: [String: CategoryCombo] = [:]
+    public private(set) var optionCombos: [String: CategoryOptionCombo] = [:]
+    public private(set) var orgUnits: [String: OrganisationUnit] = [:]
 
-    /// Objects by code, per kind; codes are unique per kind in DHIS2.
-    private(set) var byCode: [ValueTranslator.Kind: [String: String]] = [:]
+    /// What names an object, per kind and UID; codes are unique per kind in DHIS2.
+    private struct Names {
+        var byUID: [String: (name: String, code: String?)] = [:]
+        var byCode: [String: String] = [:]
+
+        init(_ objects: [(id: String, name: String, code: String?)]) {
+            for object in objects {
+                byUID[object.id] = (object.name, object.code)
+                if let code = object.code, byCode[code] == nil { byCode[code] = object.id }
+            }
+        }
+    }
+
+    private var names: [ValueTranslator.Kind: Names] = [:]
 
     public init(
         dataSets: [DataSetMembers],
@@ -27,16 +39,13 @@ public struct MetadataSnapshot: Sendable {
         self.categoryCombos = Dictionary(categoryCombos.map { ($0.id, $0) }, uniquingKeysWith: { $1 })
         self.optionCombos = Dictionary(optionCombos.map { ($0.id, $0) }, uniquingKeysWith: { $1 })
         self.orgUnits = Dictionary(orgUnits.map { ($0.id, $0) }, uniquingKeysWith: { $1 })
-        func codes(_ pairs: [(String?, String)]) -> [String: String] {
-            Dictionary(pairs.compactMap { code, id in code.map { ($0, id) } }, uniquingKeysWith: { first, _ in first })
-        }
-        let comboCodes = codes(optionCombos.map { ($0.code, $0.id) })
-        byCode = [
-            .dataSet: codes(dataSets.map { ($0.code, $0.id) }),
-            .dataElement: codes(dataElements.map { ($0.code, $0.id) }),
-            .categoryOptionCombo: comboCodes,
-            .attributeOptionCombo: comboCodes,
-            .orgUnit: codes(orgUnits.map { ($0.code, $0.id) }),
+        let combos = Names(optionCombos.map { ($0.id, $0.name, $0.code) })
+        names = [
+            .dataSet: Names(dataSets.map { ($0.id, $0.name, $0.code) }),
+            .dataElement: Names(dataElements.map { ($0.id, $0.name, $0.code) }),
+            .categoryOptionCombo: combos,
+            .attributeOptionCombo: combos,
+            .orgUnit: Names(orgUnits.map { ($0.id, $0.name, $0.code) }),
         ]
     }
 
@@ -53,39 +62,22 @@ public struct MetadataSnapshot: Sendable {
 
     /// Whether an object of this kind has this UID here.
     func contains(_ kind: ValueTranslator.Kind, uid: String) -> Bool {
-        switch kind {
-        case .dataSet: dataSets[uid] != nil
-        case .dataElement: dataElements[uid] != nil
-        case .categoryOptionCombo, .attributeOptionCombo: optionCombos[uid] != nil
-        case .orgUnit: orgUnits[uid] != nil
-        }
+        names[kind]?.byUID[uid] != nil
     }
 
     /// The UID of the object of this kind with this code, if any.
     func uid(_ kind: ValueTranslator.Kind, code: String) -> String? {
-        byCode[kind]?[code]
+        names[kind]?.byCode[code]
     }
 
     /// A readable name for an object: "Name (uid)", or the UID alone when unknown here.
     func label(_ kind: ValueTranslator.Kind, _ uid: String) -> String {
-        let name: String? =
-            switch kind {
-            case .dataSet: dataSets[uid]?.name
-            case .dataElement: dataElements[uid]?.name
-            case .categoryOptionCombo, .attributeOptionCombo: optionCombos[uid]?.name
-            case .orgUnit: orgUnits[uid]?.name
-            }
-        return name.map { "\($0) (\(uid))" } ?? uid
+        names[kind]?.byUID[uid].map { "\($0.name) (\(uid))" } ?? uid
     }
 
     /// The code of an object of this kind, if it has one.
     func code(_ kind: ValueTranslator.Kind, _ uid: String) -> String? {
-        switch kind {
-        case .dataSet: dataSets[uid]?.code
-        case .dataElement: dataElements[uid]?.code
-        case .categoryOptionCombo, .attributeOptionCombo: optionCombos[uid]?.code
-        case .orgUnit: orgUnits[uid]?.code
-        }
+        names[kind]?.byUID[uid]?.code
     }
 
     /// The option combos a data element takes values for in a data set (the data set's override of its

@@ -12,8 +12,8 @@ import Testing
 
     /// Source: a monthly data set with two elements (one disaggregated by sex), an attribute combo with one
     /// option, three facilities under one district.
-    static func source() throws -> MetadataSnapshot {
-        MetadataSnapshot(
+    static func source(without removed: Set<String> = []) throws -> MetadataSnapshot {
+        let snapshot = MetadataSnapshot(
             dataSets: [
                 try decode(
                     """
@@ -58,6 +58,13 @@ import Testing
                     #"{"id":"OtherUnit01","name":"Elsewhere","path":"/Country0001/District002/OtherUnit01","level":3}"#
                 ),
             ]
+        )
+        return MetadataSnapshot(
+            dataSets: snapshot.dataSets.values.filter { !removed.contains($0.id) },
+            dataElements: snapshot.dataElements.values.filter { !removed.contains($0.id) },
+            categoryCombos: Array(snapshot.categoryCombos.values),
+            optionCombos: Array(snapshot.optionCombos.values),
+            orgUnits: Array(snapshot.orgUnits.values)
         )
     }
 
@@ -144,9 +151,7 @@ import Testing
 
     @Test func aMissingDataSetStillChecksWhatItsValuesName() throws {
         let source = try Self.source()
-        var empty = try Self.source()
-        empty.dataSets = [:]
-        empty.dataElements["Element0002"] = nil
+        let empty = try Self.source(without: ["DataSet0001", "Element0002"])
         let report = try check().run(source: source, destination: empty)
         #expect(report.groups.map(\.kind) == [.missing(.dataSet), .missing(.dataElement)])
         #expect(report.problems.map(\.object) == ["Monthly (DataSet0001)", "Deaths (Element0002)"])
