@@ -42,6 +42,15 @@ public struct Verifier: Sendable {
 
         var differences: Int { missing + different + notDeleted + extra }
 
+        /// Adds a slice's differences to the totals; a slice with any is listed.
+        mutating func add(_ slice: SliceDifferences) {
+            missing += slice.missing
+            different += slice.different
+            notDeleted += slice.notDeleted
+            extra += slice.extra
+            if slice.differences > 0 { slicesWithDifferences.append(slice) }
+        }
+
         public var isEqual: Bool { differences == 0 && unmapped == 0 }
     }
 
@@ -52,6 +61,8 @@ public struct Verifier: Sendable {
         public var different = 0
         public var notDeleted = 0
         public var extra = 0
+
+        var differences: Int { missing + different + notDeleted + extra }
 
         public var description: String {
             "\(slice): \(missing) missing, \(different) different, \(notDeleted) not deleted, \(extra) extra"
@@ -137,7 +148,7 @@ public struct Verifier: Sendable {
             report.unmapped += unmapped
             if unmapped > 0 { note(&report, "\(unmapped) values of \(slice) have an id without a confirmed mapping") }
             guard target != nil else { continue }
-            let before = report
+            var tally = SliceDifferences(slice: slice)
             report.sourceValues += expected.values.filter { !$0.deleted }.count
             var seen = Set<Key>()
             try await destination.exportDataValues(query) { values in
@@ -146,42 +157,32 @@ public struct Verifier: Sendable {
                     seen.insert(key)
                     let actual = Content(value)
                     guard let wanted = expected[key] else {
-                        report.extra += 1
+                        tally.extra += 1
                         note(&report, "extra at the destination: \(value)")
                         continue
                     }
                     if wanted.deleted {
                         if pair.deletionPolicy == .propagate {
-                            report.notDeleted += 1
+                            tally.notDeleted += 1
                             note(&report, "deleted at the source, still at the destination: \(value)")
                         }
                     } else if wanted == actual {
                         report.matching += 1
                     } else {
-                        report.different += 1
+                        tally.different += 1
                         note(&report, "differs: source \(wanted.value ?? "null") vs destination \(value)")
                     }
                 }
             }
             for (key, content) in expected where !content.deleted && !seen.contains(key) {
-                report.missing += 1
+                tally.missing += 1
                 note(
                     &report,
                     "missing at the destination: de=\(key.dataElement) pe=\(key.period) ou=\(key.orgUnit) "
                         + "coc=\(key.optionCombo) aoc=\(key.attributeCombo) value=\(content.value ?? "null")"
                 )
             }
-            if report.differences > before.differences {
-                report.slicesWithDifferences.append(
-                    SliceDifferences(
-                        slice: slice,
-                        missing: report.missing - before.missing,
-                        different: report.different - before.different,
-                        notDeleted: report.notDeleted - before.notDeleted,
-                        extra: report.extra - before.extra
-                    )
-                )
-            }
+            report.add(tally)
         }
         return report
     }
