@@ -14,11 +14,20 @@ struct CLISession {
         destination: DHIS2Simulator,
         environment extra: [String: String] = [:]
     ) async throws -> CLISession {
+        try await start(database: database, instances: [("hmis", source), ("repo", destination)], environment: extra)
+    }
+
+    /// A migrated database with each simulator registered as an instance of that name.
+    static func start(
+        database: String,
+        instances: [(name: String, simulator: DHIS2Simulator)],
+        environment extra: [String: String] = [:]
+    ) async throws -> CLISession {
         let session = CLISession(
             environment: ["DHIS2_SYNC_DATABASE_URL": database, "SIM_PASSWORD": "district"].merging(extra) { $1 }
         )
         #expect(try await session(["migrate"]).status == 0)
-        for (name, simulator) in [("hmis", source), ("repo", destination)] {
+        for (name, simulator) in instances {
             let added = try await session([
                 "instance", "add", name, "--url", simulator.baseURL, "--username", "admin", "--password-env",
                 "SIM_PASSWORD",

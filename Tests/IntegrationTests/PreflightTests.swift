@@ -105,18 +105,10 @@ struct PreflightTests {
 
         let (database, drop) = try await TestDatabase.makeDatabase()
         defer { Task { await drop() } }
-        let environment = ["DHIS2_SYNC_DATABASE_URL": TestDatabase.conninfo(database), "SIM_PASSWORD": "district"]
-        func cli(_ arguments: [String]) async throws -> (status: Int32, stdout: String, stderr: String) {
-            try await TestDatabase.runDetached(CLITests.binary, arguments, environment: environment)
-        }
-        #expect(try await cli(["migrate"]).status == 0)
-        for (name, simulator) in [("hmis", hmis), ("repo", repo), ("mirror", mirror)] {
-            let added = try await cli([
-                "instance", "add", name, "--url", simulator.baseURL, "--username", "admin", "--password-env",
-                "SIM_PASSWORD",
-            ])
-            #expect(added.status == 0, "\(added.stderr)")
-        }
+        let cli = try await CLISession.start(
+            database: TestDatabase.conninfo(database),
+            instances: [("hmis", hmis), ("repo", repo), ("mirror", mirror)]
+        )
         for (pair, destination) in [("to-repo", "repo"), ("to-mirror", "mirror")] {
             let added = try await cli([
                 "pair", "add", pair, "--source", "hmis", "--destination", destination, "--org-unit-level", "3",
